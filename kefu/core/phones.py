@@ -1,0 +1,70 @@
+"""Chinese phone numbers: parse, normalise and mask (mobile 138****5678, landline 010****5678)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
+MOBILE = "mobile"
+LANDLINE = "landline"
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u3000()（）.]")
+
+
+@dataclass(frozen=True)
+class Phone:
+    national: str  # digits with trunk prefix, e.g. 13812345678 or 01012345678: what staff type and search by
+    e164: str
+    kind: str
+
+
+def to_ascii_digits(raw: str) -> str:
+    # NFKC folds full-width digits and plus signs (１３８、＋８６) to ASCII.
+    return unicodedata.normalize("NFKC", raw or "")
+
+
+def parse_phone(raw: str) -> Phone | None:
+    """Return the normalised number, or None when it is not a valid Chinese mobile or landline number."""
+    text = _SEPARATORS.sub("", to_ascii_digits(raw))
+    if not text or len(text) > 20 or not re.fullmatch(r"\+?\d+", text):
+        return None
+    if text.startswith("0086"):
+        text = "+86" + text[4:]
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 86 or not phonenumbers.is_valid_number(number):
+        return None
+    kind_code = phonenumbers.number_type(number)
+    if kind_code == PhoneNumberType.MOBILE:
+        kind = MOBILE
+    elif kind_code in (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        kind = LANDLINE
+    else:
+        return None
+    nsn = phonenumbers.national_significant_number(number)
+    national = nsn if kind == MOBILE else "0" + nsn
+    return Phone(national=national, e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), kind=kind)
+
+
+def search_digits(raw: str) -> str:
+    """Digits of a partly typed number, as stored in `national` (drops +86 / 0086)."""
+    text = re.sub(r"\D", "", to_ascii_digits(raw))
+    if text.startswith("0086"):
+        text = text[4:]
+    elif text.startswith("86") and len(text) > 11:
+        text = text[2:]
+    return text
+
+
+def mask_phone(national: str) -> str:
+    """Keep the first three and last four digits: 13812345678 -> 138****5678."""
+    if not national:
+        return ""
+    if len(national) <= 7:
+        return national[:1] + "*" * (len(national) - 1)
+    return national[:3] + "*" * (len(national) - 7) + national[-4:]

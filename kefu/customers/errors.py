@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import ErrorCode
+
+
+class CustomerError(ErrorCode):
+    INVALID_PHONE = (_("Enter a valid Chinese mobile or landline number, e.g. 13812345678 or 010-12345678."), 400)
+    PHONE_REQUIRED = (_("At least one phone number is required."), 400)
+    DUPLICATE_PHONE = (_("This phone number is already on the customer."), 400)
+    NAME_REQUIRED = (_("The customer's name is required."), 400)
+    REASON_REQUIRED = (_("Say why you need to see the full number."), 400)
+    REVEAL_NOT_ALLOWED = (_("Your role may not see full customer phone numbers."), 403)

@@ -1,0 +1,76 @@
+"""Reads of the customer archive, scoped to the actor's sites."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from kefu.accounts.selectors import site_ids_for
+from kefu.core.errors import not_found
+from kefu.core.phones import search_digits
+
+from .models import Customer, CustomerPhone
+
+LOOKUP_LIMIT = 10
+
+
+def customers_for(actor) -> QuerySet[Customer]:
+    return Customer.objects.filter(site_id__in=site_ids_for(actor))
+
+
+def get_customer_for(actor, customer_id) -> Customer:
+    try:
+        return (
+            customers_for(actor)
+            .select_related("site")
+            .prefetch_related("phones", "tags")
+            .get(pk=int(customer_id))
+        )
+    except (Customer.DoesNotExist, TypeError, ValueError):
+        raise not_found() from None
+
+
+def get_customer_phone_for(actor, phone_id) -> CustomerPhone:
+    try:
+        return CustomerPhone.objects.select_related("customer").get(pk=int(phone_id), site_id__in=site_ids_for(actor))
+    except (CustomerPhone.DoesNotExist, TypeError, ValueError):
+        raise not_found() from None
+
+
+def lookup_by_phone_prefix(actor, typed: str, *, site_id=None, limit: int = LOOKUP_LIMIT) -> list[Customer]:
+    """Customers whose number starts with what the agent has typed so far (at least 3 digits).
+
+    A range condition instead of LIKE keeps it an index range scan on both SQLite and PostgreSQL.
+    """
+    digits = search_digits(typed)
+    if len(digits) < 3:
+        return []
+    sites = site_ids_for(actor)
+    if site_id:
+        sites = [s for s in sites if s == int(site_id)]
+    phone_rows = (
+        CustomerPhone.objects.filter(site_id__in=sites, national__gte=digits, national__lt=digits + ":")
+        .order_by("national")
+        .values_list("customer_id", flat=True)[: limit * 3]
+    )
+    ids = list(dict.fromkeys(phone_rows))[:limit]
+    customers = {
+        c.id: c
+        for c in Customer.objects.filter(id__in=ids)
+        .select_related("site")
+        .prefetch_related(Prefetch("phones", queryset=CustomerPhone.objects.order_by("-is_primary", "id")))
+    }
+    return [customers[i] for i in ids if i in customers]
+
+
+def search_customers(actor, query: str = "", *, site_id=None) -> QuerySet[Customer]:
+    qs = customers_for(actor).select_related("site").prefetch_related("phones")
+    if site_id:
+        qs = qs.filter(site_id=site_id)
+    query = (query or "").strip()
+    if query:
+        digits = search_digits(query)
+        cond = Q(name__icontains=query)
+        if len(digits) >= 3:
+            cond |= Q(phones__national__startswith=digits)
+        qs = qs.filter(cond).distinct()
+    return qs.order_by("-id")

@@ -1,0 +1,42 @@
+"""What an attachment may be: checked by extension and by the file's first bytes, not by what the browser claims."""
+
+from __future__ import annotations
+
+import os
+
+ALLOWED = {
+    ".jpg": ("image/jpeg", [b"\xff\xd8\xff"]),
+    ".jpeg": ("image/jpeg", [b"\xff\xd8\xff"]),
+    ".png": ("image/png", [b"\x89PNG\r\n\x1a\n"]),
+    ".gif": ("image/gif", [b"GIF87a", b"GIF89a"]),
+    ".webp": ("image/webp", [b"RIFF"]),
+    ".pdf": ("application/pdf", [b"%PDF-"]),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", [b"PK\x03\x04"]),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", [b"PK\x03\x04"]),
+    ".txt": ("text/plain", []),
+    ".mp3": ("audio/mpeg", [b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"]),
+    ".m4a": ("audio/mp4", []),
+}
+
+
+def classify(filename: str, head: bytes) -> tuple[str, str] | None:
+    """(extension, content type) if the file is of an allowed type, else None."""
+    ext = os.path.splitext(filename or "")[1].lower()
+    if ext not in ALLOWED:
+        return None
+    content_type, magics = ALLOWED[ext]
+    if ext == ".txt":
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            # A cut multi-byte character at the end of the sample is fine; anything else is binary.
+            try:
+                head[:-4].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        return ext, content_type
+    if ext == ".m4a":
+        return (ext, content_type) if head[4:8] == b"ftyp" else None
+    if ext == ".webp" and head[8:12] != b"WEBP":
+        return None
+    return (ext, content_type) if any(head.startswith(m) for m in magics) else None

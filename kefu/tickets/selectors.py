@@ -1,0 +1,198 @@
+"""Reads of work orders, always scoped by the actor: another site's order is simply not there (404)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from kefu.accounts.permissions import Capability, has_capability
+from kefu.accounts.selectors import department_ids_for, site_ids_for
+from kefu.core.errors import not_found
+
+from .models import Attachment, WorkOrder, WorkOrderEvent
+from .transitions import OPEN_STATUSES
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+COUNT_CAP = 10_000  # beyond this the queue shows "10000+" instead of scanning millions of rows
+
+# sort key -> (field, descending); id is always the tie-breaker, so every sort is a keyset over an index.
+SORTS = {
+    "-created": ("id", True),
+    "created": ("id", False),
+    "priority": ("priority", False),
+    "-updated": ("updated_at", True),
+}
+FILTER_FIELDS = ("status", "type", "channel", "priority", "site", "department", "assignee", "customer")
+
+
+def work_orders_for(actor) -> QuerySet[WorkOrder]:
+    qs = WorkOrder.objects.filter(site_id__in=site_ids_for(actor))
+    if not has_capability(actor, Capability.VIEW_ALL_SITE_ORDERS):
+        qs = qs.filter(Q(assignee_id=actor.id) | Q(department_id__in=department_ids_for(actor)))
+    return qs
+
+
+def get_work_order_for(actor, key) -> WorkOrder:
+    """By id or by number; not found and not permitted look the same."""
+    qs = work_orders_for(actor).select_related("site", "customer", "shop", "assignee", "department", "created_by")
+    try:
+        if isinstance(key, str) and not key.isdigit():
+            return qs.get(number=key)
+        return qs.get(pk=int(key))
+    except (WorkOrder.DoesNotExist, TypeError, ValueError):
+        raise not_found() from None
+
+
+@dataclass
+class QueuePage:
+    rows: list[WorkOrder]
+    next_cursor: str | None
+    total: int
+    total_capped: bool
+    filters: dict = field(default_factory=dict)
+    sort: str = "-created"
+
+
+def _encode_cursor(values: list) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort_field: str):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, last_id = json.loads(raw)
+        if sort_field == "updated_at":
+            value = datetime.fromisoformat(value)
+        elif not isinstance(value, int):
+            raise ValueError
+        return value, int(last_id)
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return None
+
+
+def clean_filters(params) -> dict:
+    """Keep only known filters with plausible values; multi-valued params become lists."""
+    out = {}
+    for name in FILTER_FIELDS:
+        values = [v for v in (params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]) if v]
+        if not values:
+            continue
+        if name in ("priority", "site", "department", "assignee", "customer"):
+            try:
+                values = [int(v) for v in values]
+            except (TypeError, ValueError):
+                continue
+        out[name] = values
+    open_only = params.get("open")
+    if open_only in ("1", "true", True):
+        out["open"] = True
+    return out
+
+
+def _apply_filters(qs, filters: dict):
+    for name, values in filters.items():
+        if name == "open":
+            qs = qs.filter(status__in=OPEN_STATUSES)
+            continue
+        column = f"{name}_id" if name in ("site", "department", "assignee", "customer") else name
+        qs = qs.filter(**{column: values[0]} if len(values) == 1 else {f"{column}__in": values})
+    return qs
+
+
+def queue_for(
+    actor, *, scope: str = "team", filters: dict | None = None, sort: str = "-created", cursor: str | None = None,
+    page_size: int = PAGE_SIZE,
+) -> QueuePage:
+    """One page of the queue: 'mine' = assigned to me, 'team' = everything I may see, 'department' = my departments."""
+    filters = filters or {}
+    sort = sort if sort in SORTS else "-created"
+    page_size = max(1, min(int(page_size or PAGE_SIZE), MAX_PAGE_SIZE))
+    qs = work_orders_for(actor)
+    if scope == "mine":
+        qs = qs.filter(assignee_id=actor.id)
+    elif scope == "department":
+        qs = qs.filter(department_id__in=department_ids_for(actor))
+    qs = _apply_filters(qs, filters)
+    counted = qs
+
+    sort_field, desc = SORTS[sort]
+    if cursor:
+        decoded = _decode_cursor(cursor, sort_field)
+        if decoded:
+            value, last_id = decoded
+            if sort_field == "id":
+                qs = qs.filter(id__lt=last_id) if desc else qs.filter(id__gt=last_id)
+            elif desc:
+                qs = qs.filter(Q(**{f"{sort_field}__lt": value}) | Q(**{sort_field: value, "id__lt": last_id}))
+            else:
+                qs = qs.filter(Q(**{f"{sort_field}__gt": value}) | Q(**{sort_field: value, "id__lt": last_id}))
+    if sort_field == "id":
+        order = ["-id"] if desc else ["id"]
+    else:
+        order = [f"-{sort_field}" if desc else sort_field, "-id"]
+    rows = list(
+        qs.select_related("site", "customer", "assignee", "department", "shop").order_by(*order)[: page_size + 1]
+    )
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        last = rows[-1]
+        next_cursor = _encode_cursor([getattr(last, sort_field), last.id])
+    total = counted.order_by().values("id")[: COUNT_CAP + 1].count()
+    return QueuePage(
+        rows=rows, next_cursor=next_cursor, total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP,
+        filters=filters, sort=sort,
+    )
+
+
+def timeline_for(order: WorkOrder) -> QuerySet[WorkOrderEvent]:
+    return order.events.select_related("actor").order_by("created_at", "id")
+
+
+def attachments_for(order: WorkOrder) -> QuerySet[Attachment]:
+    return order.attachments.select_related("uploaded_by")
+
+
+def get_attachment_for(actor, attachment_id) -> Attachment:
+    try:
+        attachment = Attachment.objects.select_related("work_order").get(pk=int(attachment_id))
+    except (Attachment.DoesNotExist, TypeError, ValueError):
+        raise not_found() from None
+    if not work_orders_for(actor).filter(pk=attachment.work_order_id).exists():
+        raise not_found()
+    return attachment
+
+
+def customer_history_for(actor, customer_id, limit: int = 10) -> list[WorkOrder]:
+    return list(work_orders_for(actor).filter(customer_id=customer_id).order_by("-id")[:limit])
+
+
+def dashboard_for(actor, *, site_id=None, now=None) -> dict:
+    """Supervisor dashboard: today's intake by type and channel, open orders by status and per agent."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    start = timezone.make_aware(datetime.combine(local.date(), time.min), local.tzinfo)
+    qs = work_orders_for(actor)
+    if site_id:
+        qs = qs.filter(site_id=site_id)
+    today = qs.filter(created_at__gte=start, created_at__lt=start + timedelta(days=1))
+    open_qs = qs.filter(status__in=OPEN_STATUSES)
+    return {
+        "today_total": today.count(),
+        "today_by_type": list(today.values("type").annotate(n=Count("id")).order_by("-n")),
+        "today_by_channel": list(today.values("channel").annotate(n=Count("id")).order_by("-n")),
+        "open_by_status": list(open_qs.values("status").annotate(n=Count("id")).order_by("status")),
+        "open_by_assignee": list(
+            open_qs.values("assignee_id", "assignee__display_name", "assignee__username")
+            .annotate(n=Count("id"))
+            .order_by("-n")[:30]
+        ),
+        "today_resolved": qs.filter(resolved_at__gte=start).count(),
+    }

@@ -1,0 +1,416 @@
+"""Every named write on a work order: one function, one transaction, one history event (or more, same transaction)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.accounts.models import Department, Shop, User
+from kefu.accounts.permissions import Capability, has_capability
+from kefu.accounts.selectors import department_ids_for, get_site_for
+from kefu.core import hooks
+from kefu.core.errors import CoreError, ServiceError, invalid
+from kefu.customers.models import Customer
+
+from . import transitions
+from .attachments import classify
+from .errors import WorkOrderError
+from .models import Attachment, Channel, Priority, WorkOrder, WorkOrderEvent, WorkOrderType
+from .numbering import next_number
+from .transitions import Action, Status
+
+MAX_TEXT = 10_000
+
+
+def _require(actor, capability: Capability) -> None:
+    if not has_capability(actor, capability):
+        raise ServiceError(CoreError.PERMISSION_DENIED)
+
+
+def _works_on(actor, order: WorkOrder) -> bool:
+    """Desk roles work any order of their sites; department staff only what was sent to them."""
+    if has_capability(actor, Capability.WORK_ALL_SITE_ORDERS):
+        return True
+    return order.assignee_id == actor.id or order.department_id in department_ids_for(actor)
+
+
+def _require_works_on(actor, order: WorkOrder) -> None:
+    if not _works_on(actor, order):
+        raise ServiceError(WorkOrderError.NOT_YOUR_ORDER)
+
+
+def _choice(value, choices, field):
+    if value not in {c for c, _ in choices}:
+        raise invalid({field: CoreError.INVALID_INPUT.message})
+    return value
+
+
+def _text(value, field, *, required_error=None, max_length=MAX_TEXT) -> str:
+    value = (value or "").strip()
+    if required_error and not value:
+        raise ServiceError(required_error, fields={field: [required_error.message]})
+    if len(value) > max_length:
+        raise invalid({field: CoreError.INVALID_INPUT.message})
+    return value
+
+
+def _lock(order: WorkOrder, expected_version: int | None) -> WorkOrder:
+    """Re-read the order under a row lock and refuse the write if someone changed it since `expected_version`."""
+    locked = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ServiceError(CoreError.VERSION_CONFLICT)
+    return locked
+
+
+def _save(order: WorkOrder, fields: list[str]) -> None:
+    order.version += 1
+    order.updated_at = timezone.now()
+    order.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _event(order: WorkOrder, actor, event_type: str, *, old=None, new=None, note: str = "") -> WorkOrderEvent:
+    return WorkOrderEvent.objects.create(
+        work_order=order, actor=actor, event_type=event_type, old=old, new=new, note=note
+    )
+
+
+def _department(site, department_id) -> Department | None:
+    if not department_id:
+        return None
+    try:
+        return Department.objects.get(pk=int(department_id), site=site)
+    except (Department.DoesNotExist, TypeError, ValueError):
+        raise invalid({"department": WorkOrderError.TRANSFER_TARGET_REQUIRED.message}) from None
+
+
+def _staff(site, user_id) -> User | None:
+    if not user_id:
+        return None
+    try:
+        return User.objects.get(pk=int(user_id), sites=site, is_active=True, is_system=False)
+    except (User.DoesNotExist, TypeError, ValueError):
+        raise invalid({"assignee": CoreError.NOT_FOUND.message}) from None
+
+
+def _transition(order: WorkOrder, actor, action: Action, *, reason: str = "", extra_fields=(), new_extra=None):
+    to = transitions.target(order.status, action)
+    if to is None:
+        raise ServiceError(WorkOrderError.TRANSITION_NOT_ALLOWED)
+    if action in transitions.REASON_REQUIRED:
+        reason = _text(reason, "reason", required_error=WorkOrderError.REASON_REQUIRED, max_length=2000)
+    old_status = order.status
+    order.status = to
+    _save(order, ["status", *extra_fields])
+    _event(
+        order, actor, f"status_{action.value}", old={"status": old_status}, new={"status": to, **(new_extra or {})}, note=reason
+    )
+    hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=old_status, new=to)
+    return order
+
+
+@transaction.atomic
+def create_work_order(
+    *,
+    actor,
+    site_id: int,
+    type: str,
+    channel: str,
+    subject: str,
+    customer_id: int | None = None,
+    priority: int = Priority.NORMAL,
+    description: str = "",
+    shop_id: int | None = None,
+    floor: str = "",
+    unit: str = "",
+    location: str = "",
+    product: str = "",
+    staff_involved: str = "",
+    assignee_id: int | None = None,
+    department_id: int | None = None,
+    accept_now: bool = False,
+) -> WorkOrder:
+    """Record a customer contact as a work order; `accept_now` for contacts taken live (a call, a walk-in)."""
+    _require(actor, Capability.CREATE_WORK_ORDER)
+    site = get_site_for(actor, site_id)
+    _choice(type, WorkOrderType.choices, "type")
+    _choice(channel, Channel.choices, "channel")
+    _choice(priority, Priority.choices, "priority")
+    subject = _text(subject, "subject", required_error=WorkOrderError.SUBJECT_REQUIRED, max_length=200)
+    customer = None
+    if customer_id:
+        customer = Customer.objects.filter(pk=customer_id).first()
+        if customer is None or customer.site_id != site.id:
+            raise ServiceError(WorkOrderError.CUSTOMER_NOT_IN_SITE, fields={"customer": [WorkOrderError.CUSTOMER_NOT_IN_SITE.message]})
+    elif type != WorkOrderType.INQUIRY:
+        raise ServiceError(WorkOrderError.CUSTOMER_REQUIRED, fields={"customer": [WorkOrderError.CUSTOMER_REQUIRED.message]})
+    shop = None
+    if shop_id:
+        shop = Shop.objects.filter(pk=shop_id, site=site).first()
+        if shop is None:
+            raise invalid({"shop": CoreError.NOT_FOUND.message})
+    department = _department(site, department_id)
+    assignee = _staff(site, assignee_id)
+    now = timezone.now()
+    order = WorkOrder.objects.create(
+        site=site,
+        number=next_number(site, now),
+        type=type,
+        channel=channel,
+        priority=priority,
+        customer=customer,
+        subject=subject,
+        description=_text(description, "description"),
+        shop=shop,
+        floor=_text(floor, "floor", max_length=20),
+        unit=_text(unit, "unit", max_length=40),
+        location=_text(location, "location", max_length=200),
+        product=_text(product, "product", max_length=200),
+        staff_involved=_text(staff_involved, "staff_involved", max_length=200),
+        assignee=assignee,
+        department=department,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    _event(
+        order,
+        actor,
+        "created",
+        new={
+            "number": order.number,
+            "type": type,
+            "channel": channel,
+            "priority": priority,
+            "customer": customer.pk if customer else None,
+            "assignee": assignee.pk if assignee else None,
+            "department": department.pk if department else None,
+        },
+    )
+    if accept_now:
+        if order.assignee_id is None:
+            order.assignee = actor
+        order.accepted_at = now
+        _transition(order, actor, Action.ACCEPT, extra_fields=["assignee", "accepted_at"])
+    hooks.fire(hooks.WORK_ORDER_CREATED, work_order=order, actor=actor)
+    return order
+
+
+@transaction.atomic
+def accept_work_order(order: WorkOrder, *, actor, expected_version: int | None = None) -> WorkOrder:
+    order = _lock(order, expected_version)
+    _require_works_on(actor, order)
+    order.accepted_at = timezone.now()
+    fields = ["accepted_at"]
+    if order.assignee_id is None:
+        order.assignee = actor
+        fields.append("assignee")
+    return _transition(order, actor, Action.ACCEPT, extra_fields=fields)
+
+
+@transaction.atomic
+def start_work_order(order: WorkOrder, *, actor, expected_version: int | None = None) -> WorkOrder:
+    order = _lock(order, expected_version)
+    _require_works_on(actor, order)
+    return _transition(order, actor, Action.START)
+
+
+@transaction.atomic
+def request_customer_confirmation(order: WorkOrder, *, actor, note: str = "", expected_version: int | None = None):
+    order = _lock(order, expected_version)
+    _require_works_on(actor, order)
+    return _transition(order, actor, Action.WAIT_CUSTOMER, reason=_text(note, "note", max_length=2000))
+
+
+@transaction.atomic
+def resume_work_order(order: WorkOrder, *, actor, expected_version: int | None = None) -> WorkOrder:
+    order = _lock(order, expected_version)
+    _require_works_on(actor, order)
+    return _transition(order, actor, Action.RESUME)
+
+
+@transaction.atomic
+def resolve_work_order(order: WorkOrder, *, actor, resolution: str, expected_version: int | None = None) -> WorkOrder:
+    """已解决 needs the handling process and result written down (WO-06)."""
+    order = _lock(order, expected_version)
+    _require_works_on(actor, order)
+    order.resolution = _text(resolution, "resolution", required_error=WorkOrderError.RESOLUTION_REQUIRED)
+    order.resolved_at = timezone.now()
+    _transition(order, actor, Action.RESOLVE, extra_fields=["resolution", "resolved_at"], new_extra={"resolution": order.resolution})
+    hooks.fire(hooks.WORK_ORDER_RESOLVED, work_order=order, actor=actor)
+    return order
+
+
+@transaction.atomic
+def close_work_order(
+    order: WorkOrder, *, actor, customer_response: str = "", expected_version: int | None = None
+) -> WorkOrder:
+    """Close only once the customer has been answered, whether or not the request could be met (WO-06)."""
+    _require(actor, Capability.CLOSE_WORK_ORDER)
+    order = _lock(order, expected_version)
+    if transitions.target(order.status, Action.CLOSE) is None:
+        raise ServiceError(WorkOrderError.TRANSITION_NOT_ALLOWED)
+    response = _text(customer_response, "customer_response")
+    if response:
+        _record_reply(order, actor, response)
+    elif not order.events.filter(event_type="replied").exists():
+        raise ServiceError(
+            WorkOrderError.CUSTOMER_RESPONSE_REQUIRED,
+            fields={"customer_response": [WorkOrderError.CUSTOMER_RESPONSE_REQUIRED.message]},
+        )
+    order.closed_at = timezone.now()
+    _transition(order, actor, Action.CLOSE, extra_fields=["closed_at", "first_replied_at"])
+    hooks.fire(hooks.WORK_ORDER_CLOSED, work_order=order, actor=actor)
+    return order
+
+
+@transaction.atomic
+def reopen_work_order(order: WorkOrder, *, actor, reason: str, expected_version: int | None = None) -> WorkOrder:
+    _require(actor, Capability.REOPEN_WORK_ORDER)
+    order = _lock(order, expected_version)
+    order.closed_at = None
+    order.resolved_at = None
+    return _transition(order, actor, Action.REOPEN, reason=reason, extra_fields=["closed_at", "resolved_at"])
+
+
+@transaction.atomic
+def cancel_work_order(order: WorkOrder, *, actor, reason: str, expected_version: int | None = None) -> WorkOrder:
+    _require(actor, Capability.CANCEL_WORK_ORDER)
+    order = _lock(order, expected_version)
+    return _transition(order, actor, Action.CANCEL, reason=reason)
+
+
+@transaction.atomic
+def assign_work_order(order: WorkOrder, *, actor, assignee_id: int, expected_version: int | None = None) -> WorkOrder:
+    """Hand the order to a desk colleague (接待转移): from whom, to whom, when."""
+    _require(actor, Capability.ASSIGN_WORK_ORDER)
+    order = _lock(order, expected_version)
+    if not transitions.is_open(order.status):
+        raise ServiceError(WorkOrderError.TRANSITION_NOT_ALLOWED)
+    assignee = _staff(order.site, assignee_id)
+    if assignee is None:
+        raise invalid({"assignee": WorkOrderError.TRANSFER_TARGET_REQUIRED.message})
+    old = order.assignee_id
+    order.assignee = assignee
+    _save(order, ["assignee"])
+    _event(order, actor, "assigned", old={"assignee": old}, new={"assignee": assignee.pk})
+    return order
+
+
+@transaction.atomic
+def transfer_work_order(
+    order: WorkOrder,
+    *,
+    actor,
+    reason: str,
+    department_id: int | None = None,
+    assignee_id: int | None = None,
+    expected_version: int | None = None,
+) -> WorkOrder:
+    """转接: send the order to a department and/or person, with the reason; the target sees it in its queue."""
+    order = _lock(order, expected_version)
+    _require_works_on(actor, order)
+    if not transitions.is_open(order.status):
+        raise ServiceError(WorkOrderError.TRANSITION_NOT_ALLOWED)
+    reason = _text(reason, "reason", required_error=WorkOrderError.REASON_REQUIRED, max_length=2000)
+    department = _department(order.site, department_id)
+    assignee = _staff(order.site, assignee_id)
+    if department is None and assignee is None:
+        raise ServiceError(
+            WorkOrderError.TRANSFER_TARGET_REQUIRED, fields={"department": [WorkOrderError.TRANSFER_TARGET_REQUIRED.message]}
+        )
+    old = {"department": order.department_id, "assignee": order.assignee_id}
+    if department is not None:
+        order.department = department
+        # A department transfer without a named person leaves the order in that department's pool.
+        order.assignee = assignee
+    else:
+        order.assignee = assignee
+    _save(order, ["department", "assignee"])
+    _event(
+        order, actor, "transferred", old=old, new={"department": order.department_id, "assignee": order.assignee_id}, note=reason
+    )
+    return order
+
+
+def _record_reply(order: WorkOrder, actor, body: str) -> WorkOrderEvent:
+    if order.first_replied_at is None:
+        order.first_replied_at = timezone.now()
+    return _event(order, actor, "replied", note=body)
+
+
+@transaction.atomic
+def reply_to_customer(order: WorkOrder, *, actor, body: str, expected_version: int | None = None) -> WorkOrderEvent:
+    """A reply the customer hears or reads (as opposed to an internal note)."""
+    _require(actor, Capability.REPLY_TO_CUSTOMER)
+    order = _lock(order, expected_version)
+    _require_works_on(actor, order)
+    if order.status == Status.CANCELLED:
+        raise ServiceError(WorkOrderError.TRANSITION_NOT_ALLOWED)
+    body = _text(body, "body", required_error=WorkOrderError.BODY_REQUIRED)
+    event = _record_reply(order, actor, body)
+    _save(order, ["first_replied_at"])
+    return event
+
+
+@transaction.atomic
+def add_internal_note(order: WorkOrder, *, actor, body: str) -> WorkOrderEvent:
+    """Notes never reach the customer and do not bump the version (they cannot cause a lost update)."""
+    _require_works_on(actor, order)
+    body = _text(body, "body", required_error=WorkOrderError.BODY_REQUIRED)
+    WorkOrder.objects.filter(pk=order.pk).update(updated_at=timezone.now())
+    return _event(order, actor, "note_added", note=body)
+
+
+@transaction.atomic
+def change_priority(
+    order: WorkOrder, *, actor, priority: int, reason: str = "", expected_version: int | None = None
+) -> WorkOrder:
+    order = _lock(order, expected_version)
+    _require_works_on(actor, order)
+    _choice(priority, Priority.choices, "priority")
+    if order.priority == priority:
+        return order
+    old = order.priority
+    order.priority = priority
+    _save(order, ["priority"])
+    _event(order, actor, "priority_changed", old={"priority": old}, new={"priority": priority}, note=_text(reason, "reason", max_length=2000))
+    return order
+
+
+@transaction.atomic
+def add_attachment(order: WorkOrder, *, actor, uploaded) -> Attachment:
+    """Store a file outside the database; only the permission-checked download view serves it."""
+    _require_works_on(actor, order)
+    size = getattr(uploaded, "size", 0) or 0
+    if size <= 0:
+        raise ServiceError(WorkOrderError.ATTACHMENT_EMPTY, fields={"file": [WorkOrderError.ATTACHMENT_EMPTY.message]})
+    if size > settings.KEFU_ATTACHMENT_MAX_BYTES:
+        raise ServiceError(WorkOrderError.ATTACHMENT_TOO_LARGE, fields={"file": [WorkOrderError.ATTACHMENT_TOO_LARGE.message]})
+    uploaded.seek(0)
+    head = uploaded.read(64)
+    uploaded.seek(0)
+    kind = classify(uploaded.name, head)
+    if kind is None:
+        raise ServiceError(WorkOrderError.ATTACHMENT_TYPE, fields={"file": [WorkOrderError.ATTACHMENT_TYPE.message]})
+    extension, content_type = kind
+    attachment = Attachment(
+        work_order=order,
+        token=secrets.token_hex(16),
+        extension=extension,
+        original_name=os.path.basename(uploaded.name)[:200],
+        content_type=content_type,
+        size=size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(attachment.token + extension, uploaded, save=False)
+    try:
+        attachment.save()
+        _event(order, actor, "attachment_added", new={"attachment": attachment.pk, "name": attachment.original_name, "size": size})
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
