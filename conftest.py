@@ -43,8 +43,11 @@ def make_site(code=None, **kw) -> Site:
 def make_user(role=Role.AGENT, *, sites=(), departments=(), **kw) -> User:
     n = next(_seq)
     user = User.objects.create_user(
-        username=kw.pop("username", f"{role}{n}"), password=kw.pop("password", "pass-1234"),
-        display_name=kw.pop("display_name", f"{role}员工{n}"), role=role, **kw,
+        username=kw.pop("username", f"{role}{n}"),
+        password=kw.pop("password", "pass-1234"),
+        display_name=kw.pop("display_name", f"{role}员工{n}"),
+        role=role,
+        **kw,
     )
     if sites:
         user.sites.set(sites)
@@ -121,7 +124,9 @@ def make_order(site, agent, customer):
     from kefu.tickets.services import create_work_order
 
     def _make(**kw):
-        params = dict(actor=agent, site_id=site.id, type="repair", channel="phone", subject="卫生间漏水", customer_id=customer.id)
+        params = dict(
+            actor=agent, site_id=site.id, type="repair", channel="phone", subject="卫生间漏水", customer_id=customer.id
+        )
         params.update(kw)
         return create_work_order(**params)
 

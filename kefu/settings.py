@@ -76,7 +76,9 @@ TEMPLATES = [
 
 # Database: SQLite file under var/ unless DATABASE_URL says otherwise.
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kefu.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("KEFU_CONN_MAX_AGE", "60")))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("KEFU_CONN_MAX_AGE", "60")))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if os.environ.get("KEFU_SQLITE_NO_PERSIST") else None
     DATABASES["default"]["OPTIONS"] = {

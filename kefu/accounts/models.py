@@ -25,9 +25,7 @@ class SiteKind(models.TextChoices):
 class Site(models.Model):
     """A store or project (门店·项目): the unit every record and every query is scoped to."""
 
-    code = models.CharField(
-        _("code"), max_length=8, unique=True, help_text=_("Prefix of work-order numbers, e.g. GD")
-    )
+    code = models.CharField(_("code"), max_length=8, unique=True, help_text=_("Prefix of work-order numbers, e.g. GD"))
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=SiteKind.choices, default=SiteKind.MALL)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")

@@ -39,7 +39,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"code": "invalid_input", "message": str(CoreError.INVALID_INPUT.message), "fields": _flatten(exc.detail)}
+        response.data = {
+            "code": "invalid_input",
+            "message": str(CoreError.INVALID_INPUT.message),
+            "fields": _flatten(exc.detail),
+        }
         response.status_code = status.HTTP_400_BAD_REQUEST
     elif isinstance(exc, exceptions.APIException):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code

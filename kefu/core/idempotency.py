@@ -30,7 +30,9 @@ def _replay(record: IdempotencyRecord, fp: str) -> tuple[int, dict]:
     return record.status_code, record.body
 
 
-def run_idempotent(*, actor, key: str, scope: str, fp: str, action: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
+def run_idempotent(
+    *, actor, key: str, scope: str, fp: str, action: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict, bool]:
     """Run `action` once per (actor, key); returns (status, body, replayed)."""
     key = key[:200]
     existing = IdempotencyRecord.objects.filter(actor=actor, key=key).first()

@@ -48,7 +48,9 @@ def parse_phone(raw: str) -> Phone | None:
         return None
     nsn = phonenumbers.national_significant_number(number)
     national = nsn if kind == MOBILE else "0" + nsn
-    return Phone(national=national, e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), kind=kind)
+    return Phone(
+        national=national, e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), kind=kind
+    )
 
 
 def search_digits(raw: str) -> str:

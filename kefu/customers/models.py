@@ -78,12 +78,12 @@ class CustomerPhone(models.Model):
             models.UniqueConstraint(fields=["customer", "national"], name="customer_phone_unique_per_customer")
         ]
 
+    def __str__(self):
+        return self.masked
+
     @property
     def masked(self) -> str:
         return mask_phone(self.national)
-
-    def __str__(self):
-        return self.masked
 
 
 class CustomerEvent(Event):

@@ -19,12 +19,7 @@ def customers_for(actor) -> QuerySet[Customer]:
 
 def get_customer_for(actor, customer_id) -> Customer:
     try:
-        return (
-            customers_for(actor)
-            .select_related("site")
-            .prefetch_related("phones", "tags")
-            .get(pk=int(customer_id))
-        )
+        return customers_for(actor).select_related("site").prefetch_related("phones", "tags").get(pk=int(customer_id))
     except (Customer.DoesNotExist, TypeError, ValueError):
         raise not_found() from None
 

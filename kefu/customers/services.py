@@ -79,7 +79,9 @@ def create_customer(
     )
     CustomerPhone.objects.bulk_create(
         [
-            CustomerPhone(customer=customer, site=site, national=p.national, e164=p.e164, kind=p.kind, is_primary=i == 0)
+            CustomerPhone(
+                customer=customer, site=site, national=p.national, e164=p.e164, kind=p.kind, is_primary=i == 0
+            )
             for i, p in enumerate(parsed)
         ]
     )
@@ -145,7 +147,9 @@ def add_customer_phone(customer: Customer, *, actor, number: str) -> CustomerPho
         kind=phone.kind,
         is_primary=not customer.phones.exists(),
     )
-    CustomerEvent.objects.create(customer=customer, actor=actor, event_type="phone_added", new={"phone": phone.national})
+    CustomerEvent.objects.create(
+        customer=customer, actor=actor, event_type="phone_added", new={"phone": phone.national}
+    )
     return row
 
 

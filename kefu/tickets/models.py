@@ -51,12 +51,22 @@ class WorkOrder(models.Model):
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="work_orders", verbose_name=_("customer")
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+        verbose_name=_("customer"),
     )
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     shop = models.ForeignKey(
-        Shop, on_delete=models.PROTECT, null=True, blank=True, related_name="work_orders", verbose_name=_("shop / merchant")
+        Shop,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+        verbose_name=_("shop / merchant"),
     )
     floor = models.CharField(_("floor"), max_length=20, blank=True)
     unit = models.CharField(_("unit / room"), max_length=40, blank=True)
@@ -131,7 +141,9 @@ class WorkOrderSequence(models.Model):
 class WorkOrderEvent(Event):
     """Timeline of a work order: status changes, assignments, transfers, replies, notes (append-only)."""
 
-    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="events", verbose_name=_("work order"))
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.PROTECT, related_name="events", verbose_name=_("work order")
+    )
 
     class Meta(Event.Meta):
         verbose_name = _("work-order event")
@@ -145,7 +157,9 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("work order"))
+    work_order = models.ForeignKey(
+        WorkOrder, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("work order")
+    )
     token = models.CharField(max_length=32, unique=True, editable=False)
     extension = models.CharField(max_length=10, editable=False)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)

@@ -107,7 +107,12 @@ def _apply_filters(qs, filters: dict):
 
 
 def queue_for(
-    actor, *, scope: str = "team", filters: dict | None = None, sort: str = "-created", cursor: str | None = None,
+    actor,
+    *,
+    scope: str = "team",
+    filters: dict | None = None,
+    sort: str = "-created",
+    cursor: str | None = None,
     page_size: int = PAGE_SIZE,
 ) -> QueuePage:
     """One page of the queue: 'mine' = assigned to me, 'team' = everything I may see, 'department' = my departments."""
@@ -147,8 +152,12 @@ def queue_for(
         next_cursor = _encode_cursor([getattr(last, sort_field), last.id])
     total = counted.order_by().values("id")[: COUNT_CAP + 1].count()
     return QueuePage(
-        rows=rows, next_cursor=next_cursor, total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP,
-        filters=filters, sort=sort,
+        rows=rows,
+        next_cursor=next_cursor,
+        total=min(total, COUNT_CAP),
+        total_capped=total > COUNT_CAP,
+        filters=filters,
+        sort=sort,
     )
 
 

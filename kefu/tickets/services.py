@@ -6,6 +6,7 @@ import os
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import department_ids_for, get_site_for
 from kefu.core import hooks
 from kefu.core.errors import CoreError, ServiceError, invalid
+from kefu.core.validators import plain_text
 from kefu.customers.models import Customer
 
 from . import transitions
@@ -55,6 +57,10 @@ def _text(value, field, *, required_error=None, max_length=MAX_TEXT) -> str:
         raise ServiceError(required_error, fields={field: [required_error.message]})
     if len(value) > max_length:
         raise invalid({field: CoreError.INVALID_INPUT.message})
+    try:
+        plain_text(value)
+    except ValidationError as exc:
+        raise invalid({field: exc.messages}) from None
     return value
 
 
@@ -106,7 +112,12 @@ def _transition(order: WorkOrder, actor, action: Action, *, reason: str = "", ex
     order.status = to
     _save(order, ["status", *extra_fields])
     _event(
-        order, actor, f"status_{action.value}", old={"status": old_status}, new={"status": to, **(new_extra or {})}, note=reason
+        order,
+        actor,
+        f"status_{action.value}",
+        old={"status": old_status},
+        new={"status": to, **(new_extra or {})},
+        note=reason,
     )
     hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=old_status, new=to)
     return order
@@ -144,9 +155,13 @@ def create_work_order(
     if customer_id:
         customer = Customer.objects.filter(pk=customer_id).first()
         if customer is None or customer.site_id != site.id:
-            raise ServiceError(WorkOrderError.CUSTOMER_NOT_IN_SITE, fields={"customer": [WorkOrderError.CUSTOMER_NOT_IN_SITE.message]})
+            raise ServiceError(
+                WorkOrderError.CUSTOMER_NOT_IN_SITE, fields={"customer": [WorkOrderError.CUSTOMER_NOT_IN_SITE.message]}
+            )
     elif type != WorkOrderType.INQUIRY:
-        raise ServiceError(WorkOrderError.CUSTOMER_REQUIRED, fields={"customer": [WorkOrderError.CUSTOMER_REQUIRED.message]})
+        raise ServiceError(
+            WorkOrderError.CUSTOMER_REQUIRED, fields={"customer": [WorkOrderError.CUSTOMER_REQUIRED.message]}
+        )
     shop = None
     if shop_id:
         shop = Shop.objects.filter(pk=shop_id, site=site).first()
@@ -239,7 +254,13 @@ def resolve_work_order(order: WorkOrder, *, actor, resolution: str, expected_ver
     _require_works_on(actor, order)
     order.resolution = _text(resolution, "resolution", required_error=WorkOrderError.RESOLUTION_REQUIRED)
     order.resolved_at = timezone.now()
-    _transition(order, actor, Action.RESOLVE, extra_fields=["resolution", "resolved_at"], new_extra={"resolution": order.resolution})
+    _transition(
+        order,
+        actor,
+        Action.RESOLVE,
+        extra_fields=["resolution", "resolved_at"],
+        new_extra={"resolution": order.resolution},
+    )
     hooks.fire(hooks.WORK_ORDER_RESOLVED, work_order=order, actor=actor)
     return order
 
@@ -320,7 +341,8 @@ def transfer_work_order(
     assignee = _staff(order.site, assignee_id)
     if department is None and assignee is None:
         raise ServiceError(
-            WorkOrderError.TRANSFER_TARGET_REQUIRED, fields={"department": [WorkOrderError.TRANSFER_TARGET_REQUIRED.message]}
+            WorkOrderError.TRANSFER_TARGET_REQUIRED,
+            fields={"department": [WorkOrderError.TRANSFER_TARGET_REQUIRED.message]},
         )
     old = {"department": order.department_id, "assignee": order.assignee_id}
     if department is not None:
@@ -331,7 +353,12 @@ def transfer_work_order(
         order.assignee = assignee
     _save(order, ["department", "assignee"])
     _event(
-        order, actor, "transferred", old=old, new={"department": order.department_id, "assignee": order.assignee_id}, note=reason
+        order,
+        actor,
+        "transferred",
+        old=old,
+        new={"department": order.department_id, "assignee": order.assignee_id},
+        note=reason,
     )
     return order
 
@@ -377,7 +404,14 @@ def change_priority(
     old = order.priority
     order.priority = priority
     _save(order, ["priority"])
-    _event(order, actor, "priority_changed", old={"priority": old}, new={"priority": priority}, note=_text(reason, "reason", max_length=2000))
+    _event(
+        order,
+        actor,
+        "priority_changed",
+        old={"priority": old},
+        new={"priority": priority},
+        note=_text(reason, "reason", max_length=2000),
+    )
     return order
 
 
@@ -389,7 +423,9 @@ def add_attachment(order: WorkOrder, *, actor, uploaded) -> Attachment:
     if size <= 0:
         raise ServiceError(WorkOrderError.ATTACHMENT_EMPTY, fields={"file": [WorkOrderError.ATTACHMENT_EMPTY.message]})
     if size > settings.KEFU_ATTACHMENT_MAX_BYTES:
-        raise ServiceError(WorkOrderError.ATTACHMENT_TOO_LARGE, fields={"file": [WorkOrderError.ATTACHMENT_TOO_LARGE.message]})
+        raise ServiceError(
+            WorkOrderError.ATTACHMENT_TOO_LARGE, fields={"file": [WorkOrderError.ATTACHMENT_TOO_LARGE.message]}
+        )
     uploaded.seek(0)
     head = uploaded.read(64)
     uploaded.seek(0)
@@ -409,7 +445,12 @@ def add_attachment(order: WorkOrder, *, actor, uploaded) -> Attachment:
     attachment.file.save(attachment.token + extension, uploaded, save=False)
     try:
         attachment.save()
-        _event(order, actor, "attachment_added", new={"attachment": attachment.pk, "name": attachment.original_name, "size": size})
+        _event(
+            order,
+            actor,
+            "attachment_added",
+            new={"attachment": attachment.pk, "name": attachment.original_name, "size": size},
+        )
     except Exception:
         attachment.file.delete(save=False)
         raise

@@ -11,5 +11,11 @@ def test_phone_call_to_closure_writes_the_event_sequence(make_order, agent, tech
     order = services.close_work_order(order, actor=agent, customer_response="已电话告知客户维修完成")
     assert order.status == "closed"
     assert list(WorkOrderEvent.objects.filter(work_order=order).values_list("event_type", flat=True)) == [
-        "created", "status_accept", "transferred", "status_start", "status_resolve", "replied", "status_close",
+        "created",
+        "status_accept",
+        "transferred",
+        "status_start",
+        "status_resolve",
+        "replied",
+        "status_close",
     ]
