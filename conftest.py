@@ -131,3 +131,15 @@ def make_order(site, agent, customer):
         return create_work_order(**params)
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Site ids repeat across rolled-back tests, so the per-process calendar cache must not outlive a test."""
+    from django.apps import apps
+
+    if apps.is_installed("kefu.sla"):
+        from kefu.sla import calendar_store
+
+        calendar_store.clear_cache()
+    yield

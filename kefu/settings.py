@@ -35,12 +35,16 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "kefu.core",
     "kefu.accounts",
     "kefu.customers",
     "kefu.tickets",
 ]
+# The SLA app is switched on per environment until it is complete (issue 6).
+if os.environ.get("KEFU_WITH_SLA"):
+    INSTALLED_APPS.append("kefu.sla")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -127,6 +131,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("KEFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("KEFU_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KEFU_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KEFU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KEFU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KEFU_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("KEFU_EMAIL_FROM", "kefu@localhost")
+# Periodic jobs (SLA scan …): "embedded" runs them inside the web workers, "celery" leaves them to beat + workers.
+KEFU_SCHEDULER = os.environ.get("KEFU_SCHEDULER", "embedded")
+CELERY_BROKER_URL = os.environ.get("KEFU_REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = os.environ.get("KEFU_REDIS_URL", "redis://127.0.0.1:6379/0")
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "UTC"
+# Absolute links in e-mails point here.
+KEFU_BASE_URL = os.environ.get("KEFU_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KEFU_SECURE_COOKIES", False)
@@ -150,6 +169,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Docs assets come from the drf-spectacular-sidecar package: no CDN on an intranet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would otherwise fetch it from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "SiteKindEnum": "kefu.accounts.models.SiteKind",
+        "CustomerKindEnum": "kefu.customers.models.CustomerKind",
+    },
+    # The API's <id:…> path converter (kefu/api_urls.py) is an integer of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
 }
 
 LOGGING = {

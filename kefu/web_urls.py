@@ -1,1 +1,38 @@
-urlpatterns: list = []
+"""Server-rendered web UI. URL names are a contract: other modules, tests and the README rely on them."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from kefu.accounts import views as account_views
+from kefu.customers import views as customer_views
+from kefu.tickets import views as ticket_views
+
+tickets = (
+    [
+        path("work-orders/", ticket_views.queue, name="queue"),
+        path("work-orders/new/", ticket_views.create, name="create"),
+        path("work-orders/attachments/<int:pk>/", ticket_views.attachment, name="attachment"),
+        path("work-orders/<int:pk>/", ticket_views.detail, name="detail"),
+        path("work-orders/<int:pk>/<slug:action>/", ticket_views.act, name="action"),
+        path("dashboard/", ticket_views.dashboard, name="dashboard"),
+    ],
+    "tickets",
+)
+
+customers = (
+    [
+        path("", customer_views.customer_list, name="list"),
+        path("lookup/", customer_views.lookup, name="lookup"),
+        path("phones/<int:pk>/reveal/", customer_views.reveal_phone, name="reveal_phone"),
+        path("<int:pk>/", customer_views.customer_detail, name="detail"),
+    ],
+    "customers",
+)
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="tickets:queue", permanent=False), name="home"),
+    path("login/", account_views.login, name="login"),
+    path("logout/", account_views.logout, name="logout"),
+    path("customers/", include(customers)),
+    path("", include(tickets)),
+]

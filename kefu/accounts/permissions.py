@@ -20,6 +20,8 @@ class Capability(enum.Enum):
     REVEAL_CUSTOMER_PHONE = "reveal_customer_phone"
     VIEW_STAFF_PHONE = "view_staff_phone"
     VIEW_TEAM_DASHBOARD = "view_team_dashboard"
+    MANAGE_SLA = "manage_sla"  # response standards, service hours, holiday imports
+    ESCALATE = "escalate"
 
 
 C = Capability
@@ -34,13 +36,14 @@ _DESK = {
     C.REOPEN_WORK_ORDER,
     C.MANAGE_CUSTOMERS,
     C.REVEAL_CUSTOMER_PHONE,
+    C.ESCALATE,
 }
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.AGENT: frozenset(_DESK),
     Role.SUPERVISOR: frozenset(_DESK | {C.VIEW_TEAM_DASHBOARD, C.VIEW_STAFF_PHONE}),
-    Role.MANAGER: frozenset(_DESK | {C.VIEW_TEAM_DASHBOARD, C.VIEW_STAFF_PHONE}),
+    Role.MANAGER: frozenset(_DESK | {C.VIEW_TEAM_DASHBOARD, C.VIEW_STAFF_PHONE, C.MANAGE_SLA}),
     # Department staff work the orders sent to them; they see customers masked and cannot reveal.
-    Role.TECHNICIAN: frozenset({C.REPLY_TO_CUSTOMER}),
+    Role.TECHNICIAN: frozenset({C.REPLY_TO_CUSTOMER, C.ESCALATE}),
     Role.FINANCE: frozenset({C.VIEW_ALL_SITE_ORDERS}),
     Role.ADMIN: frozenset(set(Capability)),
 }

@@ -1,14 +1,29 @@
-"""The one API error format: {code, message, fields} with a 4xx status."""
+"""The one API error format: {code, message, fields} with a 4xx status, plus the plumbing every API view shares."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from rest_framework import exceptions, status
+import re
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import CoreError, ServiceError
+from .errors import CoreError, ServiceError, invalid
+from .idempotency import fingerprint, run_idempotent
+from .validators import plain_text, single_line
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+# Ids arrive from clients; bounding them keeps an absurd value a 400/404 instead of a database overflow.
+MAX_ID = 2**53
 
 
 def _flatten(detail) -> dict[str, list[str]]:
@@ -28,13 +43,25 @@ def _flatten(detail) -> dict[str, list[str]]:
     return {}
 
 
+def _error(code: str, message, fields=None, *, status_code: int) -> Response:
+    return Response({"code": code, "message": str(message), "fields": fields or {}}, status=status_code)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         return Response(exc.as_dict(), status=exc.status)
     if isinstance(exc, Http404):
-        return Response({"code": "not_found", "message": str(CoreError.NOT_FOUND.message), "fields": {}}, status=404)
+        return _error("not_found", CoreError.NOT_FOUND.message, status_code=404)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, DjangoValidationError):
+        # A model or form validator fired below the serializer: still a 400 with field messages, never a 500.
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return _error("invalid_input", CoreError.INVALID_INPUT.message, fields, status_code=400)
+    if isinstance(exc, RequestDataTooBig):
+        return _error("payload_too_large", _("The request is too large."), status_code=413)
+    if isinstance(exc, SuspiciousOperation):
+        return _error("bad_request", _("The request could not be understood."), status_code=400)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -49,3 +76,131 @@ def exception_handler(exc, context):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         response.data = {"code": code, "message": str(exc.detail), "fields": {}}
     return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Documentation of the error body every endpoint answers with."""
+
+    code = serializers.CharField(help_text="Stable snake_case error code, e.g. version_conflict.")
+    message = serializers.CharField(help_text="Human-readable message in the request's language.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="Per-field messages."
+    )
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    descriptions = {
+        400: "Invalid input (per-field messages in `fields`)",
+        401: "Not authenticated",
+        403: "Not permitted",
+        404: "Not found, or belongs to a site you may not see",
+        409: "Version conflict or transition not allowed",
+        413: "Request too large",
+        415: "Unsupported media type",
+        422: "Idempotency-Key reused with a different request",
+    }
+    return {c: OpenApiResponse(ErrorSerializer, description=descriptions[c]) for c in codes}
+
+
+class KefuAPIView(APIView):
+    """Base of every Kefu API view.
+
+    Token authentication goes first so an anonymous client is told 401 with a WWW-Authenticate challenge;
+    browsers keep working through the session.
+    """
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+
+
+# --- shared serializer fields ---------------------------------------------------------------------------------
+
+
+def id_field(**kw) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kw)
+
+
+def line_field(max_length: int, **kw) -> serializers.CharField:
+    """A single-line text (name, subject): no control characters, no HTML tags."""
+    return serializers.CharField(max_length=max_length, validators=[single_line], **kw)
+
+
+def text_field(max_length: int = 10_000, **kw) -> serializers.CharField:
+    """A long plain text (description, reply): no NUL or other control characters, newlines allowed."""
+    kw.setdefault("trim_whitespace", False)
+    return serializers.CharField(max_length=max_length, validators=[plain_text], **kw)
+
+
+# --- idempotent creates ----------------------------------------------------------------------------------------
+
+_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+def _payload(data):
+    if hasattr(data, "getlist"):
+        return {k: data.getlist(k) for k in sorted(data.keys())}
+    return data
+
+
+def idempotent_create(request, *, scope: str, action: Callable[[], tuple[int, dict]]) -> Response:
+    """Run a create once per Idempotency-Key: a retry gets the first answer (same status and body) back.
+
+    Without the header the create simply runs. The same key with a different body answers 422.
+    """
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        code, body = action()
+        return Response(body, status=code)
+    key = key.strip()
+    if not _KEY.match(key):
+        raise invalid({IDEMPOTENCY_HEADER: _("Use 1 to 200 printable ASCII characters.")})
+    fp = fingerprint(request.method, request.path, _payload(request.data))
+    code, body, replayed = run_idempotent(actor=request.user, key=key, scope=scope, fp=fp, action=action)
+    response = Response(body, status=code)
+    if replayed:
+        response[REPLAYED_HEADER] = "true"
+    return response
+
+
+IDEMPOTENCY_PARAMETER = {
+    "name": IDEMPOTENCY_HEADER,
+    "type": str,
+    "location": "header",
+    "required": False,
+    "description": "Any unique string (≤ 200 printable ASCII). A retry with the same key returns the first "
+    "answer with header `Idempotent-Replayed: true`; the same key with a different body answers 422.",
+}
+
+
+# --- optimistic concurrency ------------------------------------------------------------------------------------
+
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,10})"?\s*$')
+
+
+def expected_version(request, body_version: int | None) -> int | None:
+    """The version the client last saw: `version` in the body, else the If-Match header (an ETag)."""
+    header = request.headers.get("If-Match")
+    header_version = None
+    if header is not None and header.strip() != "*":
+        match = _ETAG.match(header)
+        if not match:
+            raise invalid({"version": _('If-Match must be the work order\'s version, e.g. "3".')})
+        header_version = int(match.group(1))
+    if body_version is not None and header_version is not None and body_version != header_version:
+        raise invalid({"version": _("The version in the body and in If-Match differ.")})
+    return body_version if body_version is not None else header_version
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+# --- unknown routes --------------------------------------------------------------------------------------------
+
+
+def not_found_view(request, *args, **kwargs):
+    """Unknown API paths answer in the API's error format, not with the HTML 404 page."""
+    return JsonResponse(
+        {"code": "not_found", "message": str(CoreError.NOT_FOUND.message), "fields": {}},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )

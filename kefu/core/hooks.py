@@ -16,6 +16,9 @@ WORK_ORDER_CREATED = "work_order_created"
 WORK_ORDER_RESOLVED = "work_order_resolved"
 WORK_ORDER_CLOSED = "work_order_closed"
 WORK_ORDER_STATUS_CHANGED = "work_order_status_changed"
+WORK_ORDER_REPLIED = "work_order_replied"
+WORK_ORDER_PRIORITY_CHANGED = "work_order_priority_changed"
+CUSTOMER_TIER_CHANGED = "customer_tier_changed"
 
 
 def register(hook: str, receiver: Callable) -> None:

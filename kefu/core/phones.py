@@ -55,11 +55,14 @@ def parse_phone(raw: str) -> Phone | None:
 
 def search_digits(raw: str) -> str:
     """Digits of a partly typed number, as stored in `national` (drops +86 / 0086)."""
-    text = re.sub(r"\D", "", to_ascii_digits(raw))
-    if text.startswith("0086"):
-        text = text[4:]
-    elif text.startswith("86") and len(text) > 11:
-        text = text[2:]
+    written = to_ascii_digits(raw).strip().lstrip("(")
+    text = re.sub(r"[^0-9]", "", written)
+    international = text.startswith("0086") or (text.startswith("86") and (written.startswith("+") or len(text) > 11))
+    if international:
+        text = text[4:] if text.startswith("0086") else text[2:]
+        # A landline written after +86 drops its trunk 0 (+86 10 …); stored numbers keep it (010 …).
+        if (text and text[0] in "23456789") or text.startswith("10"):
+            text = "0" + text
     return text
 
 

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.accounts.permissions import Capability, has_capability
-from kefu.accounts.selectors import get_site_for
-from kefu.core.errors import CoreError, ServiceError, invalid
+from kefu.accounts.selectors import get_site_for, site_ids_for
+from kefu.core import hooks
+from kefu.core.errors import CoreError, ServiceError, invalid, not_found
 from kefu.core.phones import Phone, parse_phone
 
 from .errors import CustomerError
@@ -21,6 +22,12 @@ TRACKED_FIELDS = ("name", "kind", "email", "address", "tier", "notes")
 def _require(actor, capability: Capability) -> None:
     if not has_capability(actor, capability):
         raise ServiceError(CoreError.PERMISSION_DENIED)
+
+
+def _require_site(actor, site_id: int) -> None:
+    """Another site's customer does not exist for the actor, whatever object the caller passes in."""
+    if site_id not in site_ids_for(actor):
+        raise not_found()
 
 
 def parse_phones(raw_numbers: Iterable[str]) -> list[Phone]:
@@ -101,6 +108,7 @@ def create_customer(
 def update_customer(customer: Customer, *, actor, changes: dict, tags: Iterable[str] | None = None) -> Customer:
     """Change archive fields; the event keeps the old values (a correction never overwrites history)."""
     _require(actor, Capability.MANAGE_CUSTOMERS)
+    _require_site(actor, customer.site_id)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     unknown = set(changes) - set(TRACKED_FIELDS)
     if unknown:
@@ -128,12 +136,15 @@ def update_customer(customer: Customer, *, actor, changes: dict, tags: Iterable[
     customer.updated_at = timezone.now()
     customer.save(update_fields=[*(f for f in new if f != "tags"), "updated_at"])
     CustomerEvent.objects.create(customer=customer, actor=actor, event_type="customer_changed", old=old, new=new)
+    if "tier" in new:
+        hooks.fire(hooks.CUSTOMER_TIER_CHANGED, customer=customer, actor=actor)
     return customer
 
 
 @transaction.atomic
 def add_customer_phone(customer: Customer, *, actor, number: str) -> CustomerPhone:
     _require(actor, Capability.MANAGE_CUSTOMERS)
+    _require_site(actor, customer.site_id)
     (phone,) = parse_phones([number]) or [None]
     if phone is None:
         raise ServiceError(CustomerError.INVALID_PHONE, fields={"phone": [CustomerError.INVALID_PHONE.message]})
@@ -158,6 +169,7 @@ def reveal_customer_phone(phone: CustomerPhone, *, actor, reason: str) -> str:
     """Return the full number and log who saw it, when and why (SEC-02)."""
     if not has_capability(actor, Capability.REVEAL_CUSTOMER_PHONE):
         raise ServiceError(CustomerError.REVEAL_NOT_ALLOWED)
+    _require_site(actor, phone.site_id)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(CustomerError.REASON_REQUIRED, fields={"reason": [CustomerError.REASON_REQUIRED.message]})

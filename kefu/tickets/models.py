@@ -101,6 +101,11 @@ class WorkOrder(models.Model):
     resolution = models.TextField(_("handling and result"), blank=True)
     # Optimistic concurrency: a write that names an older version is refused with 409 (no lost update).
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Nearest pending deadline and worst clock state, kept here by the SLA app so the queue can sort on them.
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_default=None)
+    sla_state = models.CharField(_("deadline state"), max_length=12, blank=True, default="", db_default="",
+                                 choices=[("", _("No deadline")), ("on_track", _("On track")),
+                                          ("at_risk", _("At risk")), ("breached", _("Breached"))])
 
     class Meta:
         verbose_name = _("work order")
@@ -114,6 +119,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["site", "type", "id"], name="wo_site_type"),
             models.Index(fields=["site", "created_at"], name="wo_site_created"),
             models.Index(fields=["customer", "id"], name="wo_customer"),
+            models.Index(fields=["site", "status", "due_at", "id"], name="wo_site_status_due"),
+            models.Index(fields=["site", "sla_state", "id"], name="wo_site_sla_state"),
         ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(subject=""), name="wo_subject_not_empty"),

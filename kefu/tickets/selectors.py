@@ -15,7 +15,7 @@ from kefu.accounts.selectors import department_ids_for, site_ids_for
 from kefu.core.errors import not_found
 
 from .models import Attachment, WorkOrder, WorkOrderEvent
-from .transitions import OPEN_STATUSES
+from .transitions import OPEN_STATUSES, Action, Status, allowed_actions, is_open
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -36,6 +36,44 @@ def work_orders_for(actor) -> QuerySet[WorkOrder]:
     if not has_capability(actor, Capability.VIEW_ALL_SITE_ORDERS):
         qs = qs.filter(Q(assignee_id=actor.id) | Q(department_id__in=department_ids_for(actor)))
     return qs
+
+
+def works_on(actor, order: WorkOrder) -> bool:
+    """Desk roles work any order of their sites; department staff only what was sent to them or their department."""
+    if has_capability(actor, Capability.WORK_ALL_SITE_ORDERS):
+        return True
+    return order.assignee_id == actor.id or order.department_id in department_ids_for(actor)
+
+
+# Status actions guarded by a capability alone (as in services); the others need works_on().
+_ACTION_CAPABILITY = {
+    Action.CLOSE: Capability.CLOSE_WORK_ORDER,
+    Action.REOPEN: Capability.REOPEN_WORK_ORDER,
+    Action.CANCEL: Capability.CANCEL_WORK_ORDER,
+}
+
+
+def available_actions(actor, order: WorkOrder) -> list[str]:
+    """The actions the UI offers on an order: the status machine's, filtered by the same guards the services apply.
+
+    Names are the status actions' values plus assign, transfer, reply, note, priority and attach.
+    """
+    works = works_on(actor, order)
+    names = [
+        a.value
+        for a in allowed_actions(order.status)
+        if (has_capability(actor, _ACTION_CAPABILITY[a]) if a in _ACTION_CAPABILITY else works)
+    ]
+    if is_open(order.status):
+        if has_capability(actor, Capability.ASSIGN_WORK_ORDER):
+            names.append("assign")
+        if works:
+            names.append("transfer")
+    if works:
+        if order.status != Status.CANCELLED and has_capability(actor, Capability.REPLY_TO_CUSTOMER):
+            names.append("reply")
+        names += ["note", "priority", "attach"]
+    return names
 
 
 def get_work_order_for(actor, key) -> WorkOrder:
@@ -64,16 +102,23 @@ def _encode_cursor(values: list) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+_CURSOR_INT_MAX = 2**53
+
+
 def _decode_cursor(cursor: str, sort_field: str):
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, last_id = json.loads(raw)
         if sort_field == "updated_at":
             value = datetime.fromisoformat(value)
-        elif not isinstance(value, int):
+        elif not isinstance(value, int) or abs(value) > _CURSOR_INT_MAX:
             raise ValueError
-        return value, int(last_id)
-    except (ValueError, TypeError, json.JSONDecodeError):
+        last_id = int(last_id)
+        # A forged cursor must not reach the database with an integer it cannot hold (SQLite raises OverflowError).
+        if abs(last_id) > _CURSOR_INT_MAX:
+            raise ValueError
+        return value, last_id
+    except (ValueError, TypeError, OverflowError, json.JSONDecodeError):
         return None
 
 

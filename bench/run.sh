@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Load a database up to N work orders, serve it with gunicorn on 127.0.0.1, measure, stop, print the figures.
+#
+#   bench/run.sh sqlite 100000
+#   bench/run.sh postgres://postgres@127.0.0.1:55432/kefu_bench 1000000 [port]
+#
+# N is the total the database should hold: a re-run with a larger N only adds the difference.
+# The PostgreSQL database is created if missing and never dropped; use a throwaway one.
+set -euo pipefail
+
+DB=${1:?usage: bench/run.sh sqlite|postgres://... N [port]}
+N=${2:?usage: bench/run.sh sqlite|postgres://... N [port]}
+PORT=${3:-8765}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PY="$ROOT/.venv/bin/python"
+export KEFU_VAR_DIR=${KEFU_VAR_DIR:-/tmp/kefu-bench}
+export KEFU_DEBUG=0 DJANGO_SETTINGS_MODULE=kefu.settings
+mkdir -p "$KEFU_VAR_DIR"
+cd "$ROOT"
+
+if [ "$DB" = sqlite ]; then
+  unset DATABASE_URL
+  LABEL="SQLite, N=$N"
+else
+  export DATABASE_URL="$DB"
+  LABEL="PostgreSQL, N=$N"
+  "$PY" - "$DB" <<'EOF'
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+url = urlsplit(sys.argv[1])
+name = url.path.lstrip("/")
+admin = urlunsplit(url._replace(path="/postgres"))
+with psycopg.connect(admin, autocommit=True) as conn:
+    if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        conn.execute(f'CREATE DATABASE "{name}"')
+        print(f"created database {name}")
+EOF
+fi
+
+"$PY" manage.py migrate --noinput -v0
+"$PY" manage.py load_demo >"$KEFU_VAR_DIR/load_demo.log"
+head -1 "$KEFU_VAR_DIR/load_demo.log"
+HAVE=$("$PY" -c "import django; django.setup(); from kefu.tickets.models import WorkOrder; print(WorkOrder.objects.count())")
+if [ "$HAVE" -lt "$N" ]; then
+  "$PY" bench/load_orders.py $((N - HAVE))
+else
+  echo "database already holds $HAVE work orders"
+fi
+
+PIDFILE="$KEFU_VAR_DIR/gunicorn-$PORT.pid"
+# The same gunicorn settings as bin/run (2 workers x 4 threads, gthread, embedded scheduler in each worker).
+KEFU_HOST=127.0.0.1 KEFU_PORT=$PORT KEFU_WORKERS=2 KEFU_THREADS=4 KEFU_ACCESS_LOG= \
+  "$ROOT/.venv/bin/gunicorn" --config python:kefu.gunicorn_conf kefu.wsgi:application \
+  --keep-alive 30 --pid "$PIDFILE" --error-logfile "$KEFU_VAR_DIR/gunicorn-$PORT.log" &
+SERVER=$!
+trap 'kill -TERM $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  if "$PY" -c "import http.client as h; c=h.HTTPConnection('127.0.0.1', $PORT, timeout=1); c.request('GET', '/login/'); exit(c.getresponse().status != 200)" 2>/dev/null; then
+    break
+  fi
+  sleep 0.2
+done
+
+"$PY" bench/measure.py --base "http://127.0.0.1:$PORT" --user supervisor --password kefu-demo-2026 \
+  --pid "$SERVER" --label "$LABEL" --json "$KEFU_VAR_DIR/figures-$(echo "$LABEL" | tr -c 'A-Za-z0-9=' '_').json"

@@ -1,0 +1,46 @@
+"""The in-app inbox and its e-mail copy. Mail leaves only after the surrounding transaction commits."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def notify(recipient, *, kind: str, title: str, body: str = "", url: str = "", email: bool = True) -> Notification:
+    note = Notification.objects.create(recipient=recipient, kind=kind, title=title[:200], body=body, url=url[:300])
+    address = getattr(recipient, "email", "")
+    if email and address:
+        transaction.on_commit(lambda: _send(address, title, body, url))
+    return note
+
+
+def _send(address: str, title: str, body: str, url: str) -> None:
+    text = body + (f"\n\n{settings.KEFU_BASE_URL.rstrip('/')}{url}" if url else "")
+    try:
+        send_mail(f"[Kefu] {title}", text, settings.DEFAULT_FROM_EMAIL, [address])
+    except Exception:  # a mail server outage must not break the business action that already committed
+        log.exception("notification mail to %s failed", address)
+
+
+def inbox_for(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user, notification_ids=None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(id__in=list(notification_ids))
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,177 @@
+"""无涂改: history rows can be appended, never changed or removed, whatever path the change takes."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from django.apps import apps
+from django.db import DatabaseError, connection, transaction
+
+from kefu.core.history import GUARD_MESSAGE, Event, guarded_tables
+from kefu.core.tests.fixtures import fast_password_hashing  # noqa: F401
+from kefu.customers.models import CustomerEvent
+from kefu.customers.services import reveal_customer_phone, update_customer
+
+KNOWN_EVENT_TABLES = {"customers_customerevent", "customers_customerdataaccess", "tickets_workorderevent"}
+
+
+def _event_models():
+    return [m for m in apps.get_models() if issubclass(m, Event) and not m._meta.proxy]
+
+
+def _model_for(table):
+    (model,) = [m for m in _event_models() if m._meta.db_table == table]
+    return model
+
+
+def _raw_row(table, pk):
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT * FROM "{table}" WHERE id = %s', [pk])
+        return cursor.fetchone()
+
+
+def _raw(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@contextmanager
+def refused():
+    """The database itself aborts the statement; the savepoint keeps the test's transaction usable."""
+    with pytest.raises(DatabaseError, match=GUARD_MESSAGE), transaction.atomic():
+        yield
+
+
+@pytest.fixture
+def history_rows(customer, agent, make_order):
+    """At least one row in every guarded table, written by the real services."""
+    update_customer(customer, actor=agent, changes={"tier": "A"})
+    reveal_customer_phone(customer.phones.first(), actor=agent, reason="客户来电核实身份")
+    make_order(accept_now=True)
+    rows = {}
+    for table in guarded_tables():
+        model = _model_for(table)
+        first = model.objects.order_by("id").first() or _append_plain_row(model)
+        rows[table] = first.pk
+    return rows
+
+
+def _append_plain_row(model):
+    """A row for an event table the flow above does not reach (another app's): its required links point at
+    whatever rows exist. Appending is what such a table allows, so this goes through the ORM."""
+    values = {"event_type": "test_row"}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name in values or field.has_default() or field.null:
+            continue
+        if field.is_relation:
+            target = field.related_model.objects.order_by("pk").first()
+            assert target is not None, f"{model.__name__}.{field.name}: extend the history_rows fixture"
+            values[field.name] = target
+        elif field.choices:
+            values[field.name] = field.choices[0][0]
+    return model.objects.create(**values)
+
+
+def test_every_event_model_is_a_guarded_table():
+    tables = {m._meta.db_table for m in _event_models()}
+    assert tables == set(guarded_tables())
+    assert KNOWN_EVENT_TABLES <= tables
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", guarded_tables())
+def test_every_event_table_has_append_only_triggers_installed(table):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+            triggers = dict(cursor.fetchall())
+            assert set(triggers) >= {f"{table}_no_update", f"{table}_no_delete"}
+            assert "BEFORE UPDATE" in triggers[f"{table}_no_update"]
+            assert "BEFORE DELETE" in triggers[f"{table}_no_delete"]
+            assert all("RAISE(ABORT" in sql for sql in triggers.values())
+        else:
+            cursor.execute(
+                "SELECT t.tgname, t.tgenabled, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname = %s AND NOT t.tgisinternal",
+                [table],
+            )
+            triggers = {name: (enabled, definition) for name, enabled, definition in cursor.fetchall()}
+            enabled, definition = triggers[f"{table}_append_only"]
+            assert enabled == "O"  # fires in normal sessions
+            timing = definition.split(" ON ")[0]
+            assert " BEFORE " in timing and "UPDATE" in timing and "DELETE" in timing
+            assert "FOR EACH ROW" in definition
+
+
+@pytest.mark.parametrize("table", guarded_tables())
+def test_raw_sql_update_of_a_history_row_is_refused_by_the_database(history_rows, table):
+    pk = history_rows[table]
+    before = _raw_row(table, pk)
+    with refused():
+        _raw(f'UPDATE "{table}" SET note = %s WHERE id = %s', ["涂改", pk])
+    with refused():
+        _raw(f'UPDATE "{table}" SET event_type = %s', ["forged"])
+    assert _raw_row(table, pk) == before
+
+
+@pytest.mark.parametrize("table", guarded_tables())
+def test_raw_sql_delete_of_a_history_row_is_refused_by_the_database(history_rows, table):
+    pk = history_rows[table]
+    before = _raw_row(table, pk)
+    count = _model_for(table).objects.count()
+    with refused():
+        _raw(f'DELETE FROM "{table}" WHERE id = %s', [pk])
+    with refused():
+        _raw(f'DELETE FROM "{table}"')
+    assert _raw_row(table, pk) == before
+    assert _model_for(table).objects.count() == count
+
+
+@pytest.mark.parametrize("table", guarded_tables())
+def test_queryset_update_and_delete_of_history_are_refused(history_rows, table):
+    model = _model_for(table)
+    pk = history_rows[table]
+    before = _raw_row(table, pk)
+    with refused():
+        model.objects.filter(pk=pk).update(note="涂改")
+    with refused():
+        model.objects.all().update(event_type="forged")
+    with refused():
+        model.objects.filter(pk=pk).delete()
+    with refused():
+        model.objects.all().delete()
+    assert _raw_row(table, pk) == before
+
+
+@pytest.mark.parametrize("table", guarded_tables())
+def test_saving_or_deleting_a_loaded_history_row_is_refused(history_rows, table):
+    model = _model_for(table)
+    pk = history_rows[table]
+    before = _raw_row(table, pk)
+    row = model.objects.get(pk=pk)
+    row.note = "涂改"
+    with refused():
+        row.save()
+    with refused():
+        row.delete()
+    assert _raw_row(table, pk) == before
+
+
+def test_a_correction_is_a_new_event_and_the_old_one_stays(customer, agent):
+    created = CustomerEvent.objects.get(customer=customer)
+    before = _raw_row(CustomerEvent._meta.db_table, created.pk)
+    update_customer(customer, actor=agent, changes={"name": "张玮"})  # 更正: the name was misspelt
+    events = list(CustomerEvent.objects.filter(customer=customer).order_by("id"))
+    assert [e.event_type for e in events] == ["customer_created", "customer_changed"]
+    assert events[0].new["name"] == "张伟"
+    assert (events[1].old, events[1].new) == ({"name": "张伟"}, {"name": "张玮"})
+    assert _raw_row(CustomerEvent._meta.db_table, created.pk) == before
+
+
+def test_appending_history_is_still_allowed_after_a_refused_change(history_rows, customer, agent):
+    table = CustomerEvent._meta.db_table
+    with refused():
+        _raw(f'UPDATE "{table}" SET note = %s', ["涂改"])
+    update_customer(customer, actor=agent, changes={"notes": "VIP"})
+    assert CustomerEvent.objects.filter(customer=customer, event_type="customer_changed").count() == 2

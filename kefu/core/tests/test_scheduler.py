@@ -1,0 +1,35 @@
+"""The embedded scheduler: jobs run by name, and only one runner at a time holds the lock."""
+
+import threading
+import time
+
+from kefu.core import scheduler
+
+calls = []
+
+
+def record_call():
+    calls.append(threading.current_thread().name)
+    return "ok"
+
+
+def test_run_job_by_name():
+    scheduler.register_job("test_job", 60, "kefu.core.tests.test_scheduler.record_call")
+    calls.clear()
+    assert scheduler.run_job("test_job") == "ok" and len(calls) == 1
+
+
+def test_only_one_embedded_runner_runs_jobs(tmp_path, settings):
+    scheduler.register_job("test_job", 3600, "kefu.core.tests.test_scheduler.record_call")
+    calls.clear()
+    lock = str(tmp_path / "scheduler.lock")
+    runners = [scheduler._EmbeddedRunner(lock, tick=0.05, only={"test_job"}) for _ in range(2)]
+    for r in runners:
+        r.start()
+    time.sleep(0.6)
+    alive = all(r.is_alive() for r in runners)
+    for r in runners:
+        r.stopped.set()
+        r.join(2)
+    # Both runners were alive, but the job (interval one hour) ran exactly once: the lock holder's first tick.
+    assert alive and len(calls) == 1

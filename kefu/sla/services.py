@@ -1,0 +1,460 @@
+"""Named writes of the SLA clock: start, pause, resume, fulfil, breach, promise, escalate, and policy edits.
+
+Clocks change only on events (a work-order fact or the periodic scan); every change writes an SlaEvent in
+the same transaction, so compliance reports read facts instead of re-deriving them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.accounts.models import Role, User
+from kefu.accounts.selectors import get_site_for
+from kefu.core.errors import CoreError, ServiceError
+from kefu.core.notifications import notify
+from kefu.tickets.models import Priority, WorkOrder
+from kefu.tickets.services import record_deadline, record_escalation
+from kefu.tickets.transitions import Status
+
+from . import calendar_store, clocks
+from .errors import SlaError
+from .models import (
+    CallRecord,
+    ClockState,
+    Escalation,
+    EscalationLevel,
+    Metric,
+    SiteCalendar,
+    SlaEvent,
+    SlaPolicy,
+    SlaTarget,
+    WorkOrderClock,
+)
+
+ACTIVE = (ClockState.RUNNING, ClockState.AT_RISK, ClockState.PAUSED)
+PENDING = (ClockState.RUNNING, ClockState.AT_RISK)
+_STATE_RANK = {"": 0, "on_track": 1, "at_risk": 2, "breached": 3}
+
+
+# --- policy matching ------------------------------------------------------------------------------------
+
+
+def match_policy(order: WorkOrder) -> SlaPolicy | None:
+    """First active policy, in position order, whose every set condition equals the order's value."""
+    tier = order.customer.tier if order.customer_id else ""
+    return (
+        SlaPolicy.objects.filter(is_active=True)
+        .filter(Q(site__isnull=True) | Q(site_id=order.site_id))
+        .filter(Q(type="") | Q(type=order.type))
+        .filter(Q(channel="") | Q(channel=order.channel))
+        .filter(Q(priority__isnull=True) | Q(priority=order.priority))
+        .filter(Q(tier="") | Q(tier=tier))
+        .prefetch_related("targets")
+        .order_by("position", "id")
+        .first()
+    )
+
+
+def _event(order_id, actor, metric, event_type, *, old=None, new=None, note=""):
+    SlaEvent.objects.create(
+        work_order_id=order_id, actor=actor, metric=metric, event_type=event_type, old=old, new=new, note=note
+    )
+
+
+def _refresh_order(order: WorkOrder) -> None:
+    """Keep the order's nearest deadline and worst clock state on the order row, where the queue sorts by it."""
+    clocks_ = list(
+        WorkOrderClock.objects.filter(work_order_id=order.pk, fulfilled_at__isnull=True)
+        .exclude(state__in=[ClockState.CANCELLED, ClockState.FULFILLED])
+        .values("state", "due_at")
+    )
+    running = [c for c in clocks_ if c["state"] != ClockState.PAUSED and c["due_at"]]
+    due_at = min((c["due_at"] for c in running), default=None)
+    state = ""
+    for c in running:
+        s = {"running": "on_track", "at_risk": "at_risk", "breached": "breached"}[c["state"]]
+        state = s if _STATE_RANK[s] > _STATE_RANK[state] else state
+    record_deadline(order, due_at=due_at, sla_state=state)
+
+
+def _new_clock(order, policy, target: SlaTarget, start: datetime, cal) -> WorkOrderClock:
+    clock = WorkOrderClock(
+        work_order=order,
+        metric=target.metric,
+        policy=policy,
+        policy_version=policy.version,
+        target_minutes=target.minutes,
+        business_time=target.business_time,
+        pause_statuses=list(target.pause_statuses or []),
+        at_risk_percent=policy.at_risk_percent,
+        supervisor_after_minutes=policy.supervisor_after_breach_minutes,
+        manager_after_minutes=policy.manager_after_breach_minutes,
+        started_at=start,
+        anchor_at=start,
+    )
+    clocks.place(clock, cal)
+    return clock
+
+
+# --- reactions to work-order facts (called from receivers, inside the work order's transaction) ----------
+
+
+def start_clocks(order: WorkOrder, *, actor) -> list[WorkOrderClock]:
+    policy = match_policy(order)
+    if policy is None:
+        return []
+    cal = calendar_store.calendar_for_site(order.site)
+    made = []
+    for target in policy.targets.all():
+        if target.metric == Metric.PROMISED_REPLY:
+            continue  # starts only when somebody promises a time
+        clock = _new_clock(order, policy, target, order.created_at, cal)
+        clock.save()
+        made.append(clock)
+        _event(
+            order.pk,
+            actor,
+            clock.metric,
+            "clock_started",
+            new={
+                "due_at": clock.due_at,
+                "policy": policy.pk,
+                "policy_version": policy.version,
+                "uncertain": clock.uncertain,
+            },
+        )
+    _refresh_order(order)
+    return made
+
+
+def _stop(clock: WorkOrderClock, actor, now: datetime, *, event_type: str) -> None:
+    old_state = clock.state
+    if event_type == "clock_fulfilled":
+        clock.fulfilled_at = now
+        if clock.state != ClockState.BREACHED:
+            clock.state = ClockState.FULFILLED
+    else:
+        clock.state = ClockState.CANCELLED
+    clock.save(update_fields=["state", "fulfilled_at"])
+    _event(
+        clock.work_order_id,
+        actor,
+        clock.metric,
+        event_type,
+        old={"state": old_state},
+        new={"state": clock.state, "at": now, "due_at": clock.due_at},
+    )
+
+
+def _pause(clock, actor, now, cal) -> None:
+    clock.consumed_seconds = clocks.consumed_at(clock, cal, now).total_seconds()
+    clock.paused_at = now
+    old = clock.state
+    clock.state = ClockState.PAUSED
+    clock.save(update_fields=["consumed_seconds", "paused_at", "state"])
+    _event(clock.work_order_id, actor, clock.metric, "clock_paused", old={"state": old}, new={"at": now})
+
+
+def _resume(clock, actor, now, cal) -> None:
+    clock.anchor_at = now
+    clock.paused_at = None
+    clocks.place(clock, cal)
+    clock.state = ClockState.BREACHED if clock.breached_at else ClockState.RUNNING
+    if clock.state == ClockState.RUNNING and clock.at_risk_at <= now:
+        clock.state = ClockState.AT_RISK
+    clock.save(update_fields=["anchor_at", "paused_at", "due_at", "at_risk_at", "uncertain", "state"])
+    _event(clock.work_order_id, actor, clock.metric, "clock_resumed", new={"at": now, "due_at": clock.due_at})
+
+
+def on_status_changed(order: WorkOrder, *, actor, old: str, new: str) -> None:
+    now = timezone.now()
+    cal = calendar_store.calendar_for_site(order.site)
+    for clock in WorkOrderClock.objects.select_for_update().filter(
+        work_order_id=order.pk, state__in=ACTIVE + (ClockState.BREACHED,), fulfilled_at__isnull=True
+    ):
+        if new in (Status.CANCELLED, Status.CLOSED):
+            _stop(clock, actor, now, event_type="clock_stopped")
+        elif new == Status.RESOLVED and clock.metric == Metric.RESOLUTION:
+            if clock.state == ClockState.PAUSED:
+                clock.state = ClockState.BREACHED if clock.breached_at else ClockState.RUNNING
+            _stop(clock, actor, now, event_type="clock_fulfilled")
+        elif clock.state == ClockState.PAUSED and new not in clock.pause_statuses:
+            _resume(clock, actor, now, cal)
+        elif clock.state != ClockState.PAUSED and new in clock.pause_statuses:
+            _pause(clock, actor, now, cal)
+    if new == Status.REOPENED:
+        _restart_resolution(order, actor, now, cal)
+    _refresh_order(order)
+
+
+def _restart_resolution(order, actor, now, cal) -> None:
+    """A reopened order owes the customer a fresh resolution: a new cycle of the same target."""
+    clock = WorkOrderClock.objects.select_for_update().filter(work_order_id=order.pk, metric=Metric.RESOLUTION).first()
+    if clock is None:
+        return
+    clock.cycle += 1
+    clock.started_at = clock.anchor_at = now
+    clock.consumed_seconds = 0
+    clock.paused_at = clock.fulfilled_at = clock.breached_at = None
+    clock.state = ClockState.RUNNING
+    clocks.place(clock, cal)
+    clock.save()
+    _event(order.pk, actor, clock.metric, "clock_restarted", new={"cycle": clock.cycle, "due_at": clock.due_at})
+
+
+def on_replied(order: WorkOrder, *, actor) -> None:
+    """A reply to the customer meets the first-response target and any promised reply."""
+    now = timezone.now()
+    changed = False
+    for clock in (
+        WorkOrderClock.objects.select_for_update()
+        .filter(
+            work_order_id=order.pk, metric__in=[Metric.FIRST_RESPONSE, Metric.PROMISED_REPLY], fulfilled_at__isnull=True
+        )
+        .exclude(state=ClockState.CANCELLED)
+    ):
+        if clock.state == ClockState.PAUSED:
+            clock.state = ClockState.BREACHED if clock.breached_at else ClockState.RUNNING
+        _stop(clock, actor, now, event_type="clock_fulfilled")
+        changed = True
+    if changed:
+        _refresh_order(order)
+
+
+def recompute_clocks(order: WorkOrder, *, actor, reason: str) -> None:
+    """Priority or tier changed: re-match the policy and re-place running clocks with the new targets."""
+    policy = match_policy(order)
+    cal = calendar_store.calendar_for_site(order.site)
+    targets = {t.metric: t for t in policy.targets.all()} if policy else {}
+    now = timezone.now()
+    for clock in WorkOrderClock.objects.select_for_update().filter(work_order_id=order.pk, state__in=ACTIVE):
+        target = targets.get(clock.metric)
+        if target is None or clock.metric == Metric.PROMISED_REPLY:
+            continue
+        old_due = clock.due_at
+        if clock.paused_at is None:
+            clock.consumed_seconds = clocks.consumed_at(clock, cal, now).total_seconds()
+            clock.anchor_at = now
+        clock.policy, clock.policy_version = policy, policy.version
+        clock.target_minutes, clock.business_time = target.minutes, target.business_time
+        clock.pause_statuses = list(target.pause_statuses or [])
+        clock.at_risk_percent = policy.at_risk_percent
+        clocks.place(clock, cal)
+        if clock.state == ClockState.AT_RISK and clock.at_risk_at > now:
+            clock.state = ClockState.RUNNING
+        clock.save()
+        _event(
+            order.pk,
+            actor,
+            clock.metric,
+            "clock_recomputed",
+            old={"due_at": old_due},
+            new={"due_at": clock.due_at, "policy_version": policy.version},
+            note=reason,
+        )
+    _refresh_order(order)
+
+
+# --- promised reply (约定回复时间) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def promise_reply(order: WorkOrder, *, actor, promised_at: datetime, reason: str = "", now=None) -> WorkOrderClock:
+    """Record the time the customer was told to expect an answer; a changed promise needs a reason."""
+    now = now or timezone.now()
+    if promised_at is None:
+        raise ServiceError(SlaError.PROMISE_REQUIRED, fields={"promised_at": [SlaError.PROMISE_REQUIRED.message]})
+    if promised_at <= now:
+        raise ServiceError(SlaError.PROMISE_IN_PAST, fields={"promised_at": [SlaError.PROMISE_IN_PAST.message]})
+    reason = (reason or "").strip()
+    order = WorkOrder.objects.select_for_update().select_related("site").get(pk=order.pk)
+    clock = (
+        WorkOrderClock.objects.select_for_update().filter(work_order_id=order.pk, metric=Metric.PROMISED_REPLY).first()
+    )
+    policy = match_policy(order)
+    reminder = timedelta(minutes=policy.reminder_before_promise_minutes if policy else 30)
+    total = max(int((promised_at - now).total_seconds() // 60), 1)
+    if clock is None:
+        clock = WorkOrderClock(
+            work_order=order,
+            metric=Metric.PROMISED_REPLY,
+            policy=policy,
+            policy_version=policy.version if policy else 1,
+        )
+        event_type, old = "promise_made", None
+    else:
+        if clock.fulfilled_at is None and clock.state != ClockState.CANCELLED and not reason:
+            raise ServiceError(
+                SlaError.PROMISE_REASON_REQUIRED, fields={"reason": [SlaError.PROMISE_REASON_REQUIRED.message]}
+            )
+        clock.cycle += 1
+        event_type, old = "promise_changed", {"due_at": clock.due_at}
+    clock.target_minutes = total
+    clock.business_time = False  # the customer was given an instant, not an amount of office time
+    clock.pause_statuses = []
+    clock.started_at = clock.anchor_at = now
+    clock.consumed_seconds = 0
+    clock.paused_at = clock.fulfilled_at = clock.breached_at = None
+    clock.due_at = promised_at
+    clock.at_risk_at = max(promised_at - reminder, now)
+    clock.at_risk_percent = 100
+    clock.uncertain = False
+    clock.state = ClockState.RUNNING
+    if policy:
+        clock.supervisor_after_minutes = policy.supervisor_after_breach_minutes
+        clock.manager_after_minutes = policy.manager_after_breach_minutes
+    clock.save()
+    _event(order.pk, actor, Metric.PROMISED_REPLY, event_type, old=old, new={"due_at": promised_at}, note=reason)
+    _refresh_order(order)
+    return clock
+
+
+# --- the scan: at risk, breached, escalation ------------------------------------------------------------
+
+
+def _recipients(order: WorkOrder, level: str) -> list[User]:
+    if level == EscalationLevel.REMIND_ASSIGNEE:
+        return [order.assignee] if order.assignee_id and order.assignee.is_active else []
+    role = Role.SUPERVISOR if level == EscalationLevel.SUPERVISOR else Role.MANAGER
+    return list(User.objects.filter(is_active=True, role=role, sites=order.site_id).order_by("id"))
+
+
+_LEVEL_TITLES = {
+    EscalationLevel.REMIND_ASSIGNEE: "Deadline approaching: %(number)s",
+    EscalationLevel.SUPERVISOR: "Deadline missed, escalated to supervisor: %(number)s",
+    EscalationLevel.MANAGER: "Deadline missed, escalated to manager: %(number)s",
+}
+
+
+def _escalate_once(clock: WorkOrderClock, level: str, actor, reason: str) -> Escalation | None:
+    """Insert the escalation; the unique constraint makes a second scan (or a concurrent one) a no-op."""
+    order = WorkOrder.objects.select_related("site", "assignee").get(pk=clock.work_order_id)
+    try:
+        with transaction.atomic():
+            esc = Escalation.objects.create(
+                work_order=order,
+                metric=clock.metric,
+                cycle=clock.cycle,
+                level=level,
+                automatic=True,
+                reason=reason,
+                created_by=actor,
+            )
+    except IntegrityError:
+        return None
+    _deliver(order, esc, actor)
+    return esc
+
+
+def _deliver(order: WorkOrder, esc: Escalation, actor) -> None:
+    title = _(_LEVEL_TITLES[esc.level]) % {"number": order.number}
+    url = f"/work-orders/{order.pk}/"
+    for user in _recipients(order, esc.level):
+        notify(user, kind=f"escalation_{esc.level}", title=title, body=f"{order.subject}\n{esc.reason}", url=url)
+    if esc.skipped_level:
+        skipped_title = _("Skip-level escalation reported to you afterwards: %(number)s") % {"number": order.number}
+        for user in _recipients(order, esc.skipped_level):
+            notify(user, kind="escalation_skipped", title=skipped_title, body=esc.reason, url=url)
+    record_escalation(order, actor=actor, level=esc.level, reason=esc.reason, skipped_level=esc.skipped_level)
+
+
+@transaction.atomic
+def mark_at_risk(clock_id: int, *, actor, now: datetime) -> bool:
+    updated = WorkOrderClock.objects.filter(pk=clock_id, state=ClockState.RUNNING, at_risk_at__lte=now).update(
+        state=ClockState.AT_RISK
+    )
+    if not updated:
+        return False
+    clock = WorkOrderClock.objects.get(pk=clock_id)
+    _event(clock.work_order_id, actor, clock.metric, "clock_at_risk", new={"at": now, "due_at": clock.due_at})
+    _escalate_once(clock, EscalationLevel.REMIND_ASSIGNEE, actor, _("The deadline is near."))
+    _refresh_order(WorkOrder.objects.get(pk=clock.work_order_id))
+    return True
+
+
+@transaction.atomic
+def mark_breached(clock_id: int, *, actor, now: datetime) -> bool:
+    clock = WorkOrderClock.objects.filter(pk=clock_id).first()
+    if clock is None:
+        return False
+    updated = WorkOrderClock.objects.filter(pk=clock_id, state__in=PENDING, due_at__lte=now).update(
+        state=ClockState.BREACHED, breached_at=clock.due_at
+    )
+    if not updated:
+        return False
+    clock.refresh_from_db()
+    _event(clock.work_order_id, actor, clock.metric, "clock_breached", new={"due_at": clock.due_at, "noticed_at": now})
+    _refresh_order(WorkOrder.objects.get(pk=clock.work_order_id))
+    return True
+
+
+@transaction.atomic
+def escalate_breach(clock_id: int, level: str, *, actor) -> Escalation | None:
+    clock = WorkOrderClock.objects.get(pk=clock_id)
+    return _escalate_once(clock, level, actor, _("The deadline was missed."))
+
+
+@transaction.atomic
+def escalate_work_order(order: WorkOrder, *, actor, level: str, reason: str, skip_level: bool = False) -> Escalation:
+    """Manual 逐级请示: to the supervisor, or (urgent only) straight to the manager with the supervisor told after."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(
+            SlaError.ESCALATION_REASON_REQUIRED, fields={"reason": [SlaError.ESCALATION_REASON_REQUIRED.message]}
+        )
+    if level not in (EscalationLevel.SUPERVISOR, EscalationLevel.MANAGER):
+        raise ServiceError(CoreError.INVALID_INPUT, fields={"level": [str(CoreError.INVALID_INPUT.message)]})
+    skipped = ""
+    if level == EscalationLevel.MANAGER and actor.role in (Role.AGENT, Role.TECHNICIAN):
+        if not skip_level:
+            level = EscalationLevel.SUPERVISOR  # level by level: an agent's next level is the supervisor
+        elif order.priority != Priority.URGENT:
+            raise ServiceError(SlaError.SKIP_LEVEL_ONLY_URGENT)
+        else:
+            skipped = EscalationLevel.SUPERVISOR
+    order = WorkOrder.objects.select_related("site", "assignee").get(pk=order.pk)
+    if not _recipients(order, level):
+        raise ServiceError(SlaError.NO_RECIPIENT)
+    esc = Escalation.objects.create(
+        work_order=order, level=level, automatic=False, skipped_level=skipped, reason=reason, created_by=actor
+    )
+    _deliver(order, esc, actor)
+    return esc
+
+
+# --- phone answer standard ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_call(*, actor, site_id: int, rings, apology_made: bool = False, work_order_id: int | None = None) -> CallRecord:
+    """Register an answered call; a call answered after the site's ring standard needs the apology confirmed."""
+    site = get_site_for(actor, site_id)
+    try:
+        rings = int(rings)
+    except (TypeError, ValueError):
+        rings = -1
+    if not 0 <= rings <= 30:
+        raise ServiceError(SlaError.BAD_RINGS, fields={"rings": [SlaError.BAD_RINGS.message]})
+    max_rings = SiteCalendar.objects.filter(site=site).values_list("max_rings", flat=True).first() or 3
+    late = rings > max_rings
+    if late and not apology_made:
+        raise ServiceError(SlaError.APOLOGY_REQUIRED, fields={"apology_made": [SlaError.APOLOGY_REQUIRED.message]})
+    order = None
+    if work_order_id:
+        order = WorkOrder.objects.filter(pk=work_order_id, site=site).first()
+        if order is None:
+            raise ServiceError(CoreError.NOT_FOUND)
+    return CallRecord.objects.create(
+        site=site,
+        agent=actor,
+        work_order=order,
+        rings=rings,
+        max_rings=max_rings,
+        answered_late=late,
+        apology_made=bool(apology_made),
+    )

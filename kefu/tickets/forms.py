@@ -1,0 +1,186 @@
+"""Shapes of what the work-order pages post. Business rules stay in services; these only check form and type."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.validators import plain_text, single_line
+
+from .models import Channel, Priority, WorkOrderType
+from .selectors import SORTS
+from .services import MAX_TEXT
+
+EMPTY = [("", "—")]
+ALL = _("All")
+
+
+def _optional(choices):
+    return [("", ALL), *choices]
+
+
+def _id(value):
+    return int(value) if value not in (None, "") else None
+
+
+def _text(label, *, max_length=MAX_TEXT, rows=3, required=False, **attrs):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        strip=True,
+        validators=[plain_text],
+        widget=forms.Textarea(attrs={"rows": rows, **attrs}),
+    )
+
+
+def _line(label, *, max_length, required=False, **attrs):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        strip=True,
+        validators=[single_line],
+        widget=forms.TextInput(attrs=attrs),
+    )
+
+
+class QuickCreateForm(forms.Form):
+    """Taking a call: phone first (lookup while typing), then who, then what. Field order is the tab order."""
+
+    site = forms.TypedChoiceField(label=_("Site"), coerce=int)
+    phone = _line(
+        _("Caller's phone"),
+        max_length=40,
+        autofocus=True,
+        inputmode="tel",
+        autocomplete="off",
+        placeholder=_("Type the number, e.g. 13812345678"),
+        # Lookup while typing: the partial lists matching customers (masked) for the agent to pick.
+        **{
+            "hx-get": reverse_lazy("customers:lookup"),
+            "hx-trigger": "keyup changed delay:300ms, search",
+            "hx-target": "#lookup-results",
+            "hx-swap": "outerHTML",
+            "hx-include": "[name=site]",
+        },
+    )
+    # Rendered as radio buttons by the lookup partial; empty = new customer (or an anonymous inquiry).
+    customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    customer_name = _line(_("New customer's name"), max_length=100, autocomplete="off")
+    type = forms.ChoiceField(label=_("Type"), choices=WorkOrderType.choices, initial=WorkOrderType.INQUIRY)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+    subject = _line(_("Subject"), max_length=200, required=True)
+    description = _text(_("Description"), rows=4)
+    shop = forms.TypedChoiceField(label=_("Shop / merchant"), coerce=_id, required=False, empty_value=None)
+    floor = _line(_("Floor"), max_length=20)
+    unit = _line(_("Unit / room"), max_length=40)
+    location = _line(_("Location"), max_length=200)
+    product = _line(_("Product or service"), max_length=200)
+    staff_involved = _line(_("Staff involved"), max_length=200)
+    department = forms.TypedChoiceField(label=_("Responsible department"), coerce=_id, required=False, empty_value=None)
+    assignee = forms.TypedChoiceField(label=_("Assignee"), coerce=_id, required=False, empty_value=None)
+
+    def __init__(self, *args, sites, shops, departments, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = sites
+        if len(sites) == 1:
+            self.fields["site"].widget = forms.HiddenInput()
+            self.fields["site"].initial = sites[0][0]
+        self.fields["shop"].choices = EMPTY + shops
+        self.fields["department"].choices = EMPTY + departments
+        self.fields["assignee"].choices = [("", _("Me (when taken live)"))] + staff
+
+
+SORT_LABELS = {
+    "-created": _("Newest first"),
+    "created": _("Oldest first"),
+    "priority": _("Most urgent first"),
+    "-updated": _("Recently updated"),
+}
+
+
+class QueueFilterForm(forms.Form):
+    """Only renders the queue's filter bar; the selector's clean_filters() parses the query string."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    type = forms.ChoiceField(label=_("Type"), required=False, choices=_optional(WorkOrderType.choices))
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=_optional(Channel.choices))
+    priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_optional(Priority.choices))
+    site = forms.ChoiceField(label=_("Site"), required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(k, SORT_LABELS[k]) for k in SORTS])
+
+    def __init__(self, *args, statuses, sites, departments, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = _optional(statuses)
+        self.fields["site"].choices = _optional(sites)
+        self.fields["department"].choices = _optional(departments)
+        self.fields["assignee"].choices = _optional(staff)
+
+
+# ---- actions on the detail page: every form posts the version it was rendered with ----
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, staff=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class WaitCustomerForm(ActionForm):
+    note = _text(_("What the customer should confirm"), max_length=2000, rows=2)
+
+
+class ResolveForm(ActionForm):
+    resolution = _text(_("Handling and result"), rows=3, required=True)
+
+
+class CloseForm(ActionForm):
+    customer_response = _text(_("Answer given to the customer"), rows=2)
+
+
+class ReasonForm(ActionForm):
+    reason = _text(_("Reason"), max_length=2000, rows=2, required=True)
+
+
+class AssignForm(ActionForm):
+    assignee = forms.TypedChoiceField(label=_("Colleague"), coerce=int)
+
+    def __init__(self, *args, staff=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = EMPTY + list(staff)
+
+
+class TransferForm(ActionForm):
+    department = forms.TypedChoiceField(label=_("Department"), coerce=_id, required=False, empty_value=None)
+    assignee = forms.TypedChoiceField(label=_("Colleague"), coerce=_id, required=False, empty_value=None)
+    reason = _text(_("Reason for the transfer"), max_length=2000, rows=2, required=True)
+
+    def __init__(self, *args, staff=(), departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = EMPTY + list(departments)
+        self.fields["assignee"].choices = EMPTY + list(staff)
+
+
+class ReplyForm(ActionForm):
+    body = _text(_("Reply to the customer"), rows=3, required=True)
+
+
+class NoteForm(ActionForm):
+    body = _text(_("Internal note (never shown to the customer)"), rows=3, required=True)
+
+
+class PriorityForm(ActionForm):
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+    reason = _text(_("Reason"), max_length=2000, rows=1)
+
+
+class AttachmentForm(ActionForm):
+    file = forms.FileField(label=_("File"))

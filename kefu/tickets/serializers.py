@@ -1,0 +1,229 @@
+"""Shapes of work orders in the API: representations and the input of each endpoint.
+
+Serializers check shape only (lengths as the models', enums, control characters, markup); every business rule
+(who may, which status, reason required …) is the services' and comes back as a ServiceError.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from kefu.accounts.api import DepartmentRefSerializer, ShopRefSerializer, SiteRefSerializer, StaffRefSerializer
+from kefu.core.api import id_field, line_field, text_field
+from kefu.customers.api import CustomerRefSerializer
+
+from .models import Channel, Priority, WorkOrderType
+from .selectors import MAX_PAGE_SIZE, PAGE_SIZE, SORTS, attachments_for, available_actions, timeline_for
+from .transitions import Status
+
+MAX_VERSION = 2**31 - 1
+SCOPES = [("mine", "mine"), ("team", "team"), ("department", "department")]
+
+# The selector names actions as the UI does; the API names them by their URL segment (/work-orders/{id}/<slug>/).
+_SLUGS = {"note": "notes", "attach": "attachments"}
+
+
+def allowed_actions_for(actor, order) -> list[str]:
+    """What the actor can do next: the selector applies the status table and the same guards as the services."""
+    return [_SLUGS.get(name, name.replace("_", "-")) for name in available_actions(actor, order)]
+
+
+# --- representations -----------------------------------------------------------------------------------------
+
+
+class WorkOrderSerializer(serializers.Serializer):
+    """A row of the queue."""
+
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True, help_text="Send it back with an action (or as If-Match).")
+    site = SiteRefSerializer(read_only=True)
+    type = serializers.ChoiceField(choices=WorkOrderType.choices, read_only=True)
+    type_label = serializers.CharField(source="get_type_display", read_only=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, read_only=True)
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, read_only=True)
+    priority_label = serializers.CharField(source="get_priority_display", read_only=True)
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    subject = serializers.CharField(read_only=True)
+    customer = CustomerRefSerializer(read_only=True, allow_null=True)
+    assignee = StaffRefSerializer(read_only=True, allow_null=True)
+    department = DepartmentRefSerializer(read_only=True, allow_null=True)
+    shop = ShopRefSerializer(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    event_type = serializers.CharField(read_only=True, help_text="Stable code: created, status_accept, assigned …")
+    actor = StaffRefSerializer(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    old = serializers.JSONField(read_only=True, allow_null=True)
+    new = serializers.JSONField(read_only=True, allow_null=True)
+    note = serializers.CharField(read_only=True)
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="original_name", read_only=True)
+    content_type = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    uploaded_by = StaffRefSerializer(read_only=True)
+    uploaded_at = serializers.DateTimeField(read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, attachment) -> str:
+        return reverse("api-attachment-download", args=[attachment.pk])
+
+
+class WorkOrderDetailSerializer(WorkOrderSerializer):
+    """One work order with everything a handler needs; `actor` in the context decides allowed_actions."""
+
+    description = serializers.CharField(read_only=True)
+    floor = serializers.CharField(read_only=True)
+    unit = serializers.CharField(read_only=True)
+    location = serializers.CharField(read_only=True)
+    product = serializers.CharField(read_only=True)
+    staff_involved = serializers.CharField(read_only=True)
+    resolution = serializers.CharField(read_only=True)
+    created_by = StaffRefSerializer(read_only=True)
+    accepted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    first_replied_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    resolved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    allowed_actions = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, order):
+        return allowed_actions_for(self.context["actor"], order)
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_timeline(self, order):
+        return EventSerializer(timeline_for(order), many=True).data
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, order):
+        return AttachmentSerializer(attachments_for(order), many=True).data
+
+
+WorkOrderPage = inline_serializer(
+    "WorkOrderPage",
+    {
+        "results": WorkOrderSerializer(many=True),
+        "next_cursor": serializers.CharField(allow_null=True, help_text="Pass as `cursor` for the next page."),
+        "count": serializers.IntegerField(),
+        "count_capped": serializers.BooleanField(help_text="True when there are more than `count` rows."),
+    },
+)
+
+
+# --- input ---------------------------------------------------------------------------------------------------
+
+
+def _ids(**kw):
+    return serializers.ListField(child=id_field(), required=False, **kw)
+
+
+class QueueQuerySerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=SCOPES, default="team", help_text="mine, team or department.")
+    status = serializers.ListField(child=serializers.ChoiceField(choices=Status.choices), required=False)
+    type = serializers.ListField(child=serializers.ChoiceField(choices=WorkOrderType.choices), required=False)
+    channel = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices), required=False)
+    priority = serializers.ListField(child=serializers.ChoiceField(choices=Priority.choices), required=False)
+    site = _ids()
+    department = _ids()
+    assignee = _ids()
+    customer = _ids()
+    open = serializers.BooleanField(required=False, default=False, help_text="Only open orders.")
+    sort = serializers.ChoiceField(choices=[(s, s) for s in SORTS], default="-created")
+    cursor = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=PAGE_SIZE)
+
+    FILTERS = ("status", "type", "channel", "priority", "site", "department", "assignee", "customer")
+
+    def filters(self) -> dict:
+        """The selector's filter format: {name: [values]}, plus open=True."""
+        data = self.validated_data
+        out = {name: data[name] for name in self.FILTERS if data.get(name)}
+        if data.get("open"):
+            out["open"] = True
+        return out
+
+
+class WorkOrderCreateSerializer(serializers.Serializer):
+    site = id_field()
+    type = serializers.ChoiceField(choices=WorkOrderType.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    customer = id_field(required=False, allow_null=True, default=None, help_text="Required except for inquiries.")
+    subject = line_field(200)
+    description = text_field(required=False, allow_blank=True, default="")
+    shop = id_field(required=False, allow_null=True, default=None)
+    floor = line_field(20, required=False, allow_blank=True, default="")
+    unit = line_field(40, required=False, allow_blank=True, default="")
+    location = line_field(200, required=False, allow_blank=True, default="")
+    product = line_field(200, required=False, allow_blank=True, default="")
+    staff_involved = line_field(200, required=False, allow_blank=True, default="")
+    assignee = id_field(required=False, allow_null=True, default=None)
+    department = id_field(required=False, allow_null=True, default=None)
+    accept_now = serializers.BooleanField(
+        required=False, default=False, help_text="Accept at once (a call or walk-in taken live)."
+    )
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_VERSION,
+        required=False,
+        help_text="The version you last read; a stale one answers 409 version_conflict. Or send If-Match.",
+    )
+
+
+def _optional_text(max_length: int, help_text: str = ""):
+    return text_field(max_length, required=False, allow_blank=True, default="", help_text=help_text)
+
+
+class NoteInputSerializer(VersionSerializer):
+    note = _optional_text(2000)
+
+
+class ReasonInputSerializer(VersionSerializer):
+    reason = _optional_text(2000, "Required.")
+
+
+class ResolveInputSerializer(VersionSerializer):
+    resolution = _optional_text(10_000, "How the matter was handled and its result (required).")
+
+
+class CloseInputSerializer(VersionSerializer):
+    customer_response = _optional_text(10_000, "The answer given to the customer; required unless already replied.")
+
+
+class AssignInputSerializer(VersionSerializer):
+    assignee = id_field()
+
+
+class TransferInputSerializer(VersionSerializer):
+    reason = _optional_text(2000, "Required.")
+    department = id_field(required=False, allow_null=True, default=None)
+    assignee = id_field(required=False, allow_null=True, default=None)
+
+
+class BodyInputSerializer(VersionSerializer):
+    body = _optional_text(10_000, "Required.")
+
+
+class PriorityInputSerializer(VersionSerializer):
+    priority = serializers.ChoiceField(choices=Priority.choices)
+    reason = _optional_text(2000)
+
+
+class AttachmentInputSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)

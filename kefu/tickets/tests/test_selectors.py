@@ -1,0 +1,190 @@
+"""Work-order reads are scoped by the actor: another site's order is simply not there."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from kefu.core.errors import ServiceError
+from kefu.core.tests.fixtures import fast_password_hashing, make_staff  # noqa: F401
+from kefu.tickets import selectors, services
+from kefu.tickets.models import WorkOrderEvent
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def world(media, make_order, agent, technician, engineering, outsider, other_site):
+    """Orders of both sites: at `site` one in 工程部, one assigned to the technician in person, one at the desk."""
+    in_engineering = make_order(department_id=engineering.id, subject="空调不制冷")
+    for_technician = make_order(subject="门禁失灵")
+    services.assign_work_order(for_technician, actor=agent, assignee_id=technician.id)
+    at_desk = make_order(accept_now=True, subject="会员积分查询")
+    attachment = services.add_attachment(
+        in_engineering, actor=agent, uploaded=SimpleUploadedFile("现场.png", PNG, content_type="image/png")
+    )
+    foreign = services.create_work_order(
+        actor=outsider, site_id=other_site.id, type="inquiry", channel="walk_in", subject="物业费缴纳", accept_now=True
+    )
+    return {
+        "site": [in_engineering, for_technician, at_desk],
+        "in_engineering": in_engineering,
+        "for_technician": for_technician,
+        "at_desk": at_desk,
+        "attachment": attachment,
+        "foreign": foreign,
+    }
+
+
+def _ids(orders):
+    return {o.pk for o in orders}
+
+
+def _queue_ids(actor, scope, **kw):
+    return {o.pk for o in selectors.queue_for(actor, scope=scope, **kw).rows}
+
+
+def _not_found(call):
+    with pytest.raises(ServiceError) as exc:
+        call()
+    return exc.value.code == "not_found" and exc.value.status == 404
+
+
+def test_an_outsider_sees_no_order_of_another_site_in_any_selector(world, outsider, site):
+    mine = {world["foreign"].pk}
+    assert _ids(selectors.work_orders_for(outsider)) == mine
+    for order in world["site"]:
+        assert _not_found(lambda o=order: selectors.get_work_order_for(outsider, o.pk))
+        assert _not_found(lambda o=order: selectors.get_work_order_for(outsider, str(o.pk)))
+        assert _not_found(lambda o=order: selectors.get_work_order_for(outsider, o.number))
+        assert selectors.customer_history_for(outsider, order.customer_id) == []
+    for scope in ("mine", "team", "department"):
+        assert _queue_ids(outsider, scope) <= mine
+        assert _queue_ids(outsider, scope, filters={"site": [site.id]}) == set()
+    assert _not_found(lambda: selectors.get_attachment_for(outsider, world["attachment"].pk))
+    dashboard = selectors.dashboard_for(outsider)
+    assert dashboard["today_total"] == 1
+    assert sum(row["n"] for row in dashboard["open_by_status"]) == 1
+    assert dashboard["today_by_type"] == [{"type": "inquiry", "n": 1}]
+    assert _ids(selectors.queue_for(outsider).rows) == mine
+    assert selectors.queue_for(outsider).total == 1
+
+
+def test_garbage_keys_are_not_found(world, agent):
+    for key in (None, "", "abc", "GD-19700101-0001", -1, 10**12, "1; DROP TABLE"):
+        assert _not_found(lambda k=key: selectors.get_work_order_for(agent, k))
+    for key in (None, "x", 10**12):
+        assert _not_found(lambda k=key: selectors.get_attachment_for(agent, k))
+
+
+def test_an_agent_sees_every_order_of_his_site_and_finds_it_by_id_and_number(world, agent):
+    assert _ids(selectors.work_orders_for(agent)) == _ids(world["site"])
+    order = world["in_engineering"]
+    assert selectors.get_work_order_for(agent, order.pk) == order
+    assert selectors.get_work_order_for(agent, order.number) == order
+    assert selectors.get_attachment_for(agent, world["attachment"].pk) == world["attachment"]
+    assert selectors.dashboard_for(agent)["today_total"] == 3
+
+
+def test_a_user_of_two_sites_sees_both(world, site, other_site):
+    both = make_staff("roaming", "supervisor", sites=[site, other_site])
+    expected = _ids(world["site"]) | {world["foreign"].pk}
+    assert _ids(selectors.work_orders_for(both)) == expected
+    assert _queue_ids(both, "team") == expected
+    assert selectors.get_work_order_for(both, world["foreign"].number) == world["foreign"]
+    assert selectors.dashboard_for(both)["today_total"] == 4
+    assert _queue_ids(both, "team", filters={"site": [other_site.id]}) == {world["foreign"].pk}
+
+
+def test_a_superuser_sees_every_site(world):
+    root = make_staff("root", "admin", is_superuser=True, is_staff=True)
+    assert _ids(selectors.work_orders_for(root)) == _ids(world["site"]) | {world["foreign"].pk}
+    assert selectors.get_attachment_for(root, world["attachment"].pk) == world["attachment"]
+
+
+def test_a_technician_sees_only_his_departments_orders_and_those_assigned_to_him(world, technician):
+    visible = {world["in_engineering"].pk, world["for_technician"].pk}
+    assert _ids(selectors.work_orders_for(technician)) == visible
+    assert _queue_ids(technician, "team") == visible
+    assert _queue_ids(technician, "mine") == {world["for_technician"].pk}
+    assert _queue_ids(technician, "department") == {world["in_engineering"].pk}
+    assert _not_found(lambda: selectors.get_work_order_for(technician, world["at_desk"].number))
+    assert selectors.get_attachment_for(technician, world["attachment"].pk) == world["attachment"]
+    assert selectors.dashboard_for(technician)["today_total"] == 2
+
+
+def test_a_technician_loses_sight_of_an_order_transferred_away(world, agent, technician, service_center):
+    order = world["in_engineering"]
+    services.transfer_work_order(order, actor=agent, reason="非工程问题", department_id=service_center.id)
+    assert order.pk not in _ids(selectors.work_orders_for(technician))
+    assert _not_found(lambda: selectors.get_attachment_for(technician, world["attachment"].pk))
+
+
+def test_finance_sees_the_sites_orders_but_cannot_act_on_them(world, finance, site):
+    assert _ids(selectors.work_orders_for(finance)) == _ids(world["site"])
+    order = world["at_desk"]
+    refused = {
+        "start": lambda: services.start_work_order(order, actor=finance),
+        "resolve": lambda: services.resolve_work_order(order, actor=finance, resolution="x"),
+        "transfer": lambda: services.transfer_work_order(order, actor=finance, reason="x", assignee_id=finance.id),
+        "note": lambda: services.add_internal_note(order, actor=finance, body="x"),
+        "priority": lambda: services.change_priority(order, actor=finance, priority=1),
+        "reply": lambda: services.reply_to_customer(order, actor=finance, body="x"),
+        "close": lambda: services.close_work_order(order, actor=finance, customer_response="x"),
+        "cancel": lambda: services.cancel_work_order(order, actor=finance, reason="x"),
+        "assign": lambda: services.assign_work_order(order, actor=finance, assignee_id=finance.id),
+        "create": lambda: services.create_work_order(
+            actor=finance, site_id=site.id, type="inquiry", channel="phone", subject="x"
+        ),
+    }
+    before = WorkOrderEvent.objects.count()
+    for name, call in refused.items():
+        with pytest.raises(ServiceError) as exc:
+            call()
+        assert exc.value.code in {"permission_denied", "not_your_order"}, name
+    assert WorkOrderEvent.objects.count() == before
+    assert selectors.available_actions(finance, order) == []
+
+
+def test_an_outsider_cannot_act_on_another_sites_order_even_holding_the_object(world, outsider):
+    order = world["at_desk"]
+    calls = [
+        lambda: services.start_work_order(order, actor=outsider),
+        lambda: services.add_internal_note(order, actor=outsider, body="x"),
+        lambda: services.reply_to_customer(order, actor=outsider, body="x"),
+        lambda: services.change_priority(order, actor=outsider, priority=1),
+        lambda: services.cancel_work_order(order, actor=outsider, reason="x"),
+        lambda: services.assign_work_order(order, actor=outsider, assignee_id=outsider.id),
+        lambda: services.reopen_work_order(order, actor=outsider, reason="x"),
+        lambda: services.close_work_order(order, actor=outsider, customer_response="x"),
+        lambda: services.add_attachment(order, actor=outsider, uploaded=SimpleUploadedFile("a.png", PNG)),
+    ]
+    before = WorkOrderEvent.objects.count()
+    for call in calls:
+        assert _not_found(call)
+    assert WorkOrderEvent.objects.count() == before
+
+
+def test_queue_pages_are_keyset_paginated_without_overlap(media, make_order, agent):
+    for i in range(7):
+        make_order(subject=f"工单{i}")
+    seen, cursor = [], None
+    while True:
+        page = selectors.queue_for(agent, page_size=3, cursor=cursor)
+        seen += [o.pk for o in page.rows]
+        assert page.total == 7
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == sorted(seen, reverse=True) and len(set(seen)) == 7
+
+
+def test_timeline_is_in_order(world):
+    order = world["in_engineering"]
+    assert [e.event_type for e in selectors.timeline_for(order)] == ["created", "attachment_added"]
