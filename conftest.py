@@ -139,7 +139,17 @@ def _fresh_calendar_cache():
     from django.apps import apps
 
     if apps.is_installed("kefu.sla"):
-        from kefu.sla import calendar_store
+        from kefu.sla import calendar_store, services
 
         calendar_store.clear_cache()
+        services.clear_policy_cache()
+    yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Full-strength PBKDF2 costs ~0.5 s per test user; the hasher is not what these tests are about."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield

@@ -6,6 +6,7 @@
 #
 # N is the total the database should hold: a re-run with a larger N only adds the difference.
 # The PostgreSQL database is created if missing and never dropped; use a throwaway one.
+# MEASURE_ARGS is passed to measure.py (e.g. MEASURE_ARGS="--only filtered").
 set -euo pipefail
 
 DB=${1:?usage: bench/run.sh sqlite|postgres://... N [port]}
@@ -65,4 +66,4 @@ for _ in $(seq 1 100); do
 done
 
 "$PY" bench/measure.py --base "http://127.0.0.1:$PORT" --user supervisor --password kefu-demo-2026 \
-  --pid "$SERVER" --label "$LABEL" --json "$KEFU_VAR_DIR/figures-$(echo "$LABEL" | tr -c 'A-Za-z0-9=' '_').json"
+  --pid "$SERVER" --label "$LABEL" ${MEASURE_ARGS:-} --json "$KEFU_VAR_DIR/figures-$(echo "$LABEL" | tr -c 'A-Za-z0-9=' '_').json"

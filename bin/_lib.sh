@@ -32,6 +32,9 @@ venv_is_usable() {
 ensure_venv() {
   if ! venv_is_usable; then
     local python
+    if [ -e "$VENV" ] && [ ! -O "$VENV" ]; then
+      die "$VENV is not usable by $(id -un) and belongs to someone else: run as its owner, or remove it"
+    fi
     python="$(find_python311)" || die "Python 3.11 not found (set KEFU_PYTHON=/path/to/python3.11)"
     log "creating .venv with $python"
     rm -rf "$VENV"

@@ -5,8 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from kefu.accounts import api as accounts_api
+from kefu.core import inbox_api
 from kefu.core.api import not_found_view
 from kefu.customers import api as customers_api
+from kefu.sla import api as sla_api
 from kefu.tickets import api as tickets_api
 
 
@@ -40,6 +42,21 @@ work_order_actions = [
     ("notes", wo.NoteView),
     ("priority", wo.PriorityView),
     ("attachments", wo.AttachmentUploadView),
+    ("promise", sla_api.PromiseView),
+    ("escalate", sla_api.EscalateView),
+    ("clocks", sla_api.WorkOrderClocksView),
+]
+
+sla = [
+    path("report/", sla_api.ReportView.as_view(), name="api-sla-report"),
+    path("breaches/", sla_api.BreachListView.as_view(), name="api-sla-breaches"),
+    path("sites/<id:pk>/calendar/", sla_api.SiteCalendarView.as_view(), name="api-sla-site-calendar"),
+    path("sites/<id:pk>/overrides/", sla_api.CalendarOverrideView.as_view(), name="api-sla-site-overrides"),
+    path("holiday-years/", sla_api.HolidayYearListView.as_view(), name="api-sla-holiday-years"),
+    path("policies/", sla_api.PolicyListView.as_view(), name="api-sla-policies"),
+    path("policies/<id:pk>/", sla_api.PolicyDetailView.as_view(), name="api-sla-policy"),
+    path("policies/<id:pk>/history/", sla_api.PolicyHistoryView.as_view(), name="api-sla-policy-history"),
+    path("calendar-warnings/", sla_api.CalendarWarningsView.as_view(), name="api-sla-calendar-warnings"),
 ]
 
 v1 = [
@@ -61,6 +78,11 @@ v1 = [
         for slug, view in work_order_actions
     ],
     path("attachments/<id:pk>/download/", wo.AttachmentDownloadView.as_view(), name="api-attachment-download"),
+    path("calls/", sla_api.CallCreateView.as_view(), name="api-calls"),
+    path("notifications/", inbox_api.NotificationListView.as_view(), name="api-notifications"),
+    path("notifications/unread-count/", inbox_api.UnreadCountView.as_view(), name="api-notifications-unread"),
+    path("notifications/mark-read/", inbox_api.MarkReadView.as_view(), name="api-notifications-mark-read"),
+    path("sla/", include(sla)),
 ]
 
 urlpatterns = [

@@ -41,10 +41,8 @@ INSTALLED_APPS = [
     "kefu.accounts",
     "kefu.customers",
     "kefu.tickets",
+    "kefu.sla",
 ]
-# The SLA app is switched on per environment until it is complete (issue 6).
-if os.environ.get("KEFU_WITH_SLA"):
-    INSTALLED_APPS.append("kefu.sla")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -87,11 +85,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if os.environ.get("KEFU_SQLITE_NO_PERSIST") else None
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: concurrent writers queue on the write lock instead of failing mid-transaction.
+        # cache_size is per connection (one per worker thread): 8 MB each keeps RSS bounded.
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            "PRAGMA busy_timeout=30000; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY"
+            "PRAGMA busy_timeout=30000; PRAGMA cache_size=-8000; PRAGMA temp_store=MEMORY"
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kefu.sqlite3")}
@@ -125,7 +124,8 @@ STORAGES = {
 }
 # Attachments live outside the database and outside STATIC/MEDIA URLs: only a permission-checked view serves them.
 MEDIA_ROOT = Path(os.environ.get("KEFU_MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = None
+# Never routed: a URL that no request can match keeps Django (and its test live server) from serving media.
+MEDIA_URL = "http://media.invalid/"
 KEFU_ATTACHMENT_MAX_BYTES = int(os.environ.get("KEFU_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -4,13 +4,16 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kefu.accounts import views as account_views
+from kefu.core import inbox
 from kefu.customers import views as customer_views
+from kefu.sla import views as sla_views
 from kefu.tickets import views as ticket_views
 
 tickets = (
     [
         path("work-orders/", ticket_views.queue, name="queue"),
-        path("work-orders/new/", ticket_views.create, name="create"),
+        # Served by the SLA app: the quick-create page plus the call register (order and call saved together).
+        path("work-orders/new/", sla_views.quick_create, name="create"),
         path("work-orders/attachments/<int:pk>/", ticket_views.attachment, name="attachment"),
         path("work-orders/<int:pk>/", ticket_views.detail, name="detail"),
         path("work-orders/<int:pk>/<slug:action>/", ticket_views.act, name="action"),
@@ -34,5 +37,7 @@ urlpatterns = [
     path("login/", account_views.login, name="login"),
     path("logout/", account_views.logout, name="logout"),
     path("customers/", include(customers)),
+    path("sla/", include("kefu.sla.urls")),
+    path("inbox/", include(inbox.urls)),
     path("", include(tickets)),
 ]

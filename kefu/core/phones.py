@@ -33,6 +33,8 @@ def parse_phone(raw: str) -> Phone | None:
         return None
     if text.startswith("0086"):
         text = "+86" + text[4:]
+    elif text.startswith("86") and len(text) == 13:
+        text = "+" + text  # 86 followed by an 11-digit mobile, as exported by chat apps
     try:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
@@ -48,6 +50,11 @@ def parse_phone(raw: str) -> Phone | None:
         return None
     nsn = phonenumbers.national_significant_number(number)
     national = nsn if kind == MOBILE else "0" + nsn
+    # The library forgives dialling prefixes (e.g. a leading 1100 or 17951); staff must have typed the number
+    # itself, optionally after +86, so anything beyond the number's own digits is refused.
+    typed = text[3:] if text.startswith("+86") else text
+    if typed not in (national, nsn):
+        return None
     return Phone(
         national=national, e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), kind=kind
     )

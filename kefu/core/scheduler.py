@@ -40,12 +40,7 @@ def jobs() -> list[Job]:
 
 
 def run_job(name: str):
-    job = _jobs[name]
-    close_old_connections()
-    try:
-        return import_string(job.func)()
-    finally:
-        close_old_connections()
+    return import_string(_jobs[name].func)()
 
 
 class _EmbeddedRunner(threading.Thread):
@@ -73,11 +68,15 @@ class _EmbeddedRunner(threading.Thread):
                 continue
             if self.next_run.get(job.name, 0) <= now:
                 self.next_run[job.name] = now + job.interval_seconds
+                # This thread keeps its own connection between ticks; drop it if the server closed it meanwhile.
+                close_old_connections()
                 try:
                     result = run_job(job.name)
                     log.info("job %s: %s", job.name, result)
                 except Exception:  # one failing run must not stop the scheduler; the next tick retries
                     log.exception("job %s failed", job.name)
+                finally:
+                    close_old_connections()
 
 
 def start_embedded(tick: float = 5.0) -> bool:

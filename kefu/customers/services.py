@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from kefu.accounts.selectors import get_site_for, site_ids_for
 from kefu.core import hooks
 from kefu.core.errors import CoreError, ServiceError, invalid, not_found
 from kefu.core.phones import Phone, parse_phone
+from kefu.core.validators import plain_text
 
 from .errors import CustomerError
 from .models import Customer, CustomerDataAccess, CustomerEvent, CustomerKind, CustomerPhone, CustomerTag, Tier
@@ -52,6 +54,22 @@ def _tags(site, names: Iterable[str]) -> list[CustomerTag]:
     return [CustomerTag.objects.get_or_create(site=site, name=n)[0] for n in clean]
 
 
+def _check_text_fields(values: dict) -> None:
+    """Row invariants the database would otherwise enforce with an error page: length, no control characters."""
+    errors = {}
+    for field, value in values.items():
+        limit = Customer._meta.get_field(field).max_length
+        if limit and len(value or "") > limit:
+            errors[field] = [str(CoreError.INVALID_INPUT.message)]
+            continue
+        try:
+            plain_text(value or "")
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise invalid(errors)
+
+
 def _validate_choice(value, choices, field):
     if value not in {c for c, _ in choices}:
         raise invalid({field: CoreError.INVALID_INPUT.message})
@@ -78,11 +96,13 @@ def create_customer(
         raise ServiceError(CustomerError.NAME_REQUIRED, fields={"name": [CustomerError.NAME_REQUIRED.message]})
     _validate_choice(kind, CustomerKind.choices, "kind")
     _validate_choice(tier, Tier.choices, "tier")
+    email, address = (email or "").strip(), (address or "").strip()
+    _check_text_fields({"name": name, "email": email, "address": address, "notes": notes or ""})
     parsed = parse_phones(phones)
     if not parsed:
         raise ServiceError(CustomerError.PHONE_REQUIRED, fields={"phones": [CustomerError.PHONE_REQUIRED.message]})
     customer = Customer.objects.create(
-        site=site, kind=kind, name=name, email=email.strip(), address=address.strip(), tier=tier, notes=notes
+        site=site, kind=kind, name=name, email=email, address=address, tier=tier, notes=notes or ""
     )
     CustomerPhone.objects.bulk_create(
         [
@@ -117,6 +137,7 @@ def update_customer(customer: Customer, *, actor, changes: dict, tags: Iterable[
         raise ServiceError(CustomerError.NAME_REQUIRED, fields={"name": [CustomerError.NAME_REQUIRED.message]})
     if "tier" in changes:
         _validate_choice(changes["tier"], Tier.choices, "tier")
+    _check_text_fields({f: v for f, v in changes.items() if f in ("name", "email", "address", "notes")})
     if "kind" in changes:
         _validate_choice(changes["kind"], CustomerKind.choices, "kind")
     old, new = {}, {}

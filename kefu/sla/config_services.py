@@ -17,6 +17,7 @@ from . import calendar_store
 from .calendars import hours
 from .errors import SlaError
 from .models import CalendarOverride, HolidayYear, OfficialDay, SiteCalendar, SlaConfigEvent, SlaPolicy, SlaTarget
+from .services import clear_policy_cache
 
 KIND_WORDS = {
     "holiday": OfficialDay.HOLIDAY,
@@ -35,7 +36,7 @@ def _require(actor) -> None:
 
 def parse_holiday_file(text: str) -> list[tuple[date, str, str]]:
     """Lines of `2027-01-01,holiday,元旦` or `2027-02-07,班,春节调休` (a header line and blank lines are skipped)."""
-    rows, errors = [], []
+    rows, errors, seen = [], [], set()
     for lineno, row in enumerate(csv.reader(io.StringIO(text or "")), start=1):
         cells = [c.strip() for c in row]
         if not cells or not cells[0] or cells[0].lower() in ("date", "日期") or cells[0].startswith("#"):
@@ -43,6 +44,9 @@ def parse_holiday_file(text: str) -> list[tuple[date, str, str]]:
         try:
             day = date.fromisoformat(cells[0])
             kind = KIND_WORDS[cells[1].lower() if len(cells) > 1 else ""]
+            if day in seen:  # one kind per date: a repeat would break the unique day
+                raise ValueError(day)
+            seen.add(day)
         except (ValueError, KeyError, IndexError):
             errors.append(f"{lineno}: {','.join(cells)[:60]}")
             continue
@@ -101,9 +105,17 @@ def set_site_calendar(
     around_the_clock: bool = False,
     observes_public_holidays: bool = False,
     makeup_weekday: int = 0,
+    max_rings: int | None = None,
 ) -> SiteCalendar:
     _require(actor)
     cleaned = _clean_weekly(weekly)
+    if max_rings is not None:
+        try:
+            max_rings = int(max_rings)
+        except (TypeError, ValueError):
+            max_rings = -1
+        if not 1 <= max_rings <= 30:
+            raise ServiceError(SlaError.BAD_RINGS, fields={"max_rings": [SlaError.BAD_RINGS.message]})
     row = SiteCalendar.objects.select_for_update().filter(site=site).first()
     old = (
         None
@@ -113,9 +125,12 @@ def set_site_calendar(
             "around_the_clock": row.around_the_clock,
             "observes_public_holidays": row.observes_public_holidays,
             "makeup_weekday": row.makeup_weekday,
+            "max_rings": row.max_rings,
         }
     )
     row = row or SiteCalendar(site=site)
+    if max_rings is not None:
+        row.max_rings = max_rings
     row.weekly, row.around_the_clock = cleaned, bool(around_the_clock)
     row.observes_public_holidays, row.makeup_weekday = bool(observes_public_holidays), int(makeup_weekday) % 7
     row.updated_at = timezone.now()
@@ -130,6 +145,7 @@ def set_site_calendar(
             "around_the_clock": row.around_the_clock,
             "observes_public_holidays": row.observes_public_holidays,
             "makeup_weekday": row.makeup_weekday,
+            "max_rings": row.max_rings,
         },
     )
     calendar_store.clear_cache()
@@ -189,6 +205,8 @@ def save_sla_policy(
         policy.targets.all().delete()
     for target in targets:
         SlaTarget.objects.create(policy=policy, **target)
+    transaction.on_commit(clear_policy_cache)
+    clear_policy_cache()
     SlaConfigEvent.objects.create(
         policy=policy,
         version=policy.version,

@@ -98,7 +98,7 @@ class SlaPolicy(models.Model):
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, null=True, blank=True)
     tier = models.CharField(_("customer tier"), max_length=1, choices=Tier.choices, blank=True)
-    at_risk_percent = models.PositiveSmallIntegerField(_("at risk after % elapsed"), default=80)
+    at_risk_percent = models.PositiveSmallIntegerField(_("at risk after this percentage of the target"), default=80)
     supervisor_after_breach_minutes = models.PositiveIntegerField(
         _("escalate to supervisor after breach (min)"), default=0
     )

@@ -6,20 +6,22 @@ the same transaction, so compliance reports read facts instead of re-deriving th
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Role, User
+from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import get_site_for
 from kefu.core.errors import CoreError, ServiceError
 from kefu.core.notifications import notify
 from kefu.tickets.models import Priority, WorkOrder
+from kefu.tickets.selectors import works_on
 from kefu.tickets.services import record_deadline, record_escalation
-from kefu.tickets.transitions import Status
+from kefu.tickets.transitions import OPEN_STATUSES, Status
 
 from . import calendar_store, clocks
 from .errors import SlaError
@@ -44,20 +46,37 @@ _STATE_RANK = {"": 0, "on_track": 1, "at_risk": 2, "breached": 3}
 # --- policy matching ------------------------------------------------------------------------------------
 
 
+POLICY_CACHE_SECONDS = 30  # other processes pick up an edit within this; this process at once
+_policy_cache: list = []
+
+
+def clear_policy_cache() -> None:
+    _policy_cache.clear()
+
+
+def active_policies() -> list[SlaPolicy]:
+    """Active policies in match order with their targets, cached: every new order needs them."""
+    if _policy_cache and _policy_cache[0][0] > time.monotonic():
+        return _policy_cache[0][1]
+    rows = list(SlaPolicy.objects.filter(is_active=True).prefetch_related("targets").order_by("position", "id"))
+    _policy_cache[:] = [(time.monotonic() + POLICY_CACHE_SECONDS, rows)]
+    return rows
+
+
+def _matches(policy: SlaPolicy, order: WorkOrder, tier: str) -> bool:
+    return (
+        (policy.site_id is None or policy.site_id == order.site_id)
+        and (not policy.type or policy.type == order.type)
+        and (not policy.channel or policy.channel == order.channel)
+        and (policy.priority is None or policy.priority == order.priority)
+        and (not policy.tier or policy.tier == tier)
+    )
+
+
 def match_policy(order: WorkOrder) -> SlaPolicy | None:
     """First active policy, in position order, whose every set condition equals the order's value."""
     tier = order.customer.tier if order.customer_id else ""
-    return (
-        SlaPolicy.objects.filter(is_active=True)
-        .filter(Q(site__isnull=True) | Q(site_id=order.site_id))
-        .filter(Q(type="") | Q(type=order.type))
-        .filter(Q(channel="") | Q(channel=order.channel))
-        .filter(Q(priority__isnull=True) | Q(priority=order.priority))
-        .filter(Q(tier="") | Q(tier=tier))
-        .prefetch_related("targets")
-        .order_by("position", "id")
-        .first()
-    )
+    return next((p for p in active_policies() if _matches(p, order, tier)), None)
 
 
 def _event(order_id, actor, metric, event_type, *, old=None, new=None, note=""):
@@ -273,12 +292,15 @@ def promise_reply(order: WorkOrder, *, actor, promised_at: datetime, reason: str
         raise ServiceError(SlaError.PROMISE_IN_PAST, fields={"promised_at": [SlaError.PROMISE_IN_PAST.message]})
     reason = (reason or "").strip()
     order = WorkOrder.objects.select_for_update().select_related("site").get(pk=order.pk)
+    if not works_on(actor, order):
+        raise ServiceError(CoreError.PERMISSION_DENIED)
     clock = (
         WorkOrderClock.objects.select_for_update().filter(work_order_id=order.pk, metric=Metric.PROMISED_REPLY).first()
     )
     policy = match_policy(order)
     reminder = timedelta(minutes=policy.reminder_before_promise_minutes if policy else 30)
-    total = max(int((promised_at - now).total_seconds() // 60), 1)
+    # Informational only (due_at is the promise itself); capped so a far-off promise cannot overflow the column.
+    total = min(max(int((promised_at - now).total_seconds() // 60), 1), 2**31 - 1)
     if clock is None:
         clock = WorkOrderClock(
             work_order=order,
@@ -402,6 +424,8 @@ def escalate_breach(clock_id: int, level: str, *, actor) -> Escalation | None:
 @transaction.atomic
 def escalate_work_order(order: WorkOrder, *, actor, level: str, reason: str, skip_level: bool = False) -> Escalation:
     """Manual 逐级请示: to the supervisor, or (urgent only) straight to the manager with the supervisor told after."""
+    if not has_capability(actor, Capability.ESCALATE):
+        raise ServiceError(CoreError.PERMISSION_DENIED)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(
@@ -458,3 +482,19 @@ def log_call(*, actor, site_id: int, rings, apology_made: bool = False, work_ord
         answered_late=late,
         apology_made=bool(apology_made),
     )
+
+
+def start_missing_clocks(*, actor, since: datetime) -> int:
+    """Give open orders created since `since` that have no clock their deadlines (after a bulk load or an upgrade)."""
+    orders = (
+        WorkOrder.objects.filter(created_at__gte=since, status__in=list(OPEN_STATUSES), clocks__isnull=True)
+        .select_related("site", "customer")
+        .order_by("id")
+    )
+    started = 0
+    for order in orders.iterator(chunk_size=500):
+        with transaction.atomic():
+            started += bool(start_clocks(order, actor=actor))
+            if order.status in (Status.AWAITING_CUSTOMER,):
+                on_status_changed(order, actor=actor, old=Status.IN_PROGRESS, new=order.status)
+    return started

@@ -101,6 +101,7 @@ SORT_LABELS = {
     "created": _("Oldest first"),
     "priority": _("Most urgent first"),
     "-updated": _("Recently updated"),
+    "due": _("Nearest deadline first"),
 }
 
 
@@ -114,6 +115,11 @@ class QueueFilterForm(forms.Form):
     site = forms.ChoiceField(label=_("Site"), required=False)
     department = forms.ChoiceField(label=_("Department"), required=False)
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    sla_state = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=_optional([("on_track", _("On track")), ("at_risk", _("At risk")), ("breached", _("Breached"))]),
+    )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(k, SORT_LABELS[k]) for k in SORTS])
 
     def __init__(self, *args, statuses, sites, departments, staff, **kwargs):

@@ -103,9 +103,19 @@ class WorkOrder(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     # Nearest pending deadline and worst clock state, kept here by the SLA app so the queue can sort on them.
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_default=None)
-    sla_state = models.CharField(_("deadline state"), max_length=12, blank=True, default="", db_default="",
-                                 choices=[("", _("No deadline")), ("on_track", _("On track")),
-                                          ("at_risk", _("At risk")), ("breached", _("Breached"))])
+    sla_state = models.CharField(
+        _("deadline state"),
+        max_length=12,
+        blank=True,
+        default="",
+        db_default="",
+        choices=[
+            ("", _("No deadline")),
+            ("on_track", _("On track")),
+            ("at_risk", _("At risk")),
+            ("breached", _("Breached")),
+        ],
+    )
 
     class Meta:
         verbose_name = _("work order")
@@ -117,6 +127,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["assignee", "status", "id"], name="wo_assignee_status"),
             models.Index(fields=["department", "status", "id"], name="wo_department_status"),
             models.Index(fields=["site", "type", "id"], name="wo_site_type"),
+            # The queue's usual filter (status + type): its capped count reads this index only.
+            models.Index(fields=["site", "status", "type", "id"], name="wo_site_status_type"),
             models.Index(fields=["site", "created_at"], name="wo_site_created"),
             models.Index(fields=["customer", "id"], name="wo_customer"),
             models.Index(fields=["site", "status", "due_at", "id"], name="wo_site_status_due"),

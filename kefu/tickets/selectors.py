@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts.permissions import Capability, has_capability
@@ -19,7 +19,7 @@ from .transitions import OPEN_STATUSES, Action, Status, allowed_actions, is_open
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
-COUNT_CAP = 10_000  # beyond this the queue shows "10000+" instead of scanning millions of rows
+COUNT_CAP = 1_000  # beyond this the queue shows "1000+": counting further would scan up to millions of index rows
 
 # sort key -> (field, descending); id is always the tie-breaker, so every sort is a keyset over an index.
 SORTS = {
@@ -27,8 +27,14 @@ SORTS = {
     "created": ("id", False),
     "priority": ("priority", False),
     "-updated": ("updated_at", True),
+    # Nearest deadline first; orders without one (due_at NULL) come last, newest first among them.
+    "due": ("due_at", False),
 }
-FILTER_FIELDS = ("status", "type", "channel", "priority", "site", "department", "assignee", "customer")
+# Sort fields that may be NULL: they sort NULLS LAST and their cursor may point into the NULL section.
+NULLABLE_SORT_FIELDS = frozenset({"due_at"})
+DATETIME_SORT_FIELDS = frozenset({"updated_at", "due_at"})
+FILTER_FIELDS = ("status", "type", "channel", "priority", "site", "department", "assignee", "customer", "sla_state")
+SLA_STATES = ("on_track", "at_risk", "breached")
 
 
 def work_orders_for(actor) -> QuerySet[WorkOrder]:
@@ -109,8 +115,12 @@ def _decode_cursor(cursor: str, sort_field: str):
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, last_id = json.loads(raw)
-        if sort_field == "updated_at":
+        if value is None and sort_field in NULLABLE_SORT_FIELDS:
+            pass
+        elif sort_field in DATETIME_SORT_FIELDS:
             value = datetime.fromisoformat(value)
+            if timezone.is_naive(value):
+                raise ValueError
         elif not isinstance(value, int) or abs(value) > _CURSOR_INT_MAX:
             raise ValueError
         last_id = int(last_id)
@@ -120,6 +130,17 @@ def _decode_cursor(cursor: str, sort_field: str):
         return value, last_id
     except (ValueError, TypeError, OverflowError, json.JSONDecodeError):
         return None
+
+
+def _after_nullable(sort_field: str, value, last_id: int) -> Q:
+    """Rows after the cursor for (field ASC NULLS LAST, id DESC): a non-null cursor also admits the NULL section."""
+    if value is None:
+        return Q(**{f"{sort_field}__isnull": True, "id__lt": last_id})
+    return (
+        Q(**{f"{sort_field}__gt": value})
+        | Q(**{sort_field: value, "id__lt": last_id})
+        | Q(**{f"{sort_field}__isnull": True})
+    )
 
 
 def clean_filters(params) -> dict:
@@ -133,6 +154,10 @@ def clean_filters(params) -> dict:
             try:
                 values = [int(v) for v in values]
             except (TypeError, ValueError):
+                continue
+        elif name == "sla_state":
+            values = [v for v in values if v in SLA_STATES]
+            if not values:
                 continue
         out[name] = values
     open_only = params.get("open")
@@ -177,7 +202,9 @@ def queue_for(
         decoded = _decode_cursor(cursor, sort_field)
         if decoded:
             value, last_id = decoded
-            if sort_field == "id":
+            if sort_field in NULLABLE_SORT_FIELDS:
+                qs = qs.filter(_after_nullable(sort_field, value, last_id))
+            elif sort_field == "id":
                 qs = qs.filter(id__lt=last_id) if desc else qs.filter(id__gt=last_id)
             elif desc:
                 qs = qs.filter(Q(**{f"{sort_field}__lt": value}) | Q(**{sort_field: value, "id__lt": last_id}))
@@ -185,6 +212,8 @@ def queue_for(
                 qs = qs.filter(Q(**{f"{sort_field}__gt": value}) | Q(**{sort_field: value, "id__lt": last_id}))
     if sort_field == "id":
         order = ["-id"] if desc else ["id"]
+    elif sort_field in NULLABLE_SORT_FIELDS:
+        order = [F(sort_field).asc(nulls_last=True), "-id"]
     else:
         order = [f"-{sort_field}" if desc else sort_field, "-id"]
     rows = list(

@@ -15,7 +15,7 @@ from kefu.core.api import id_field, line_field, text_field
 from kefu.customers.api import CustomerRefSerializer
 
 from .models import Channel, Priority, WorkOrderType
-from .selectors import MAX_PAGE_SIZE, PAGE_SIZE, SORTS, attachments_for, available_actions, timeline_for
+from .selectors import MAX_PAGE_SIZE, PAGE_SIZE, SLA_STATES, SORTS, attachments_for, available_actions, timeline_for
 from .transitions import Status
 
 MAX_VERSION = 2**31 - 1
@@ -55,6 +55,15 @@ class WorkOrderSerializer(serializers.Serializer):
     shop = ShopRefSerializer(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+    due_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Nearest pending deadline; null when no clock is running."
+    )
+    sla_state = serializers.SerializerMethodField(help_text="Worst state of the running clocks; null without one.")
+    sla_state_label = serializers.CharField(source="get_sla_state_display", read_only=True)
+
+    @extend_schema_field(serializers.ChoiceField(choices=[(s, s) for s in SLA_STATES], allow_null=True))
+    def get_sla_state(self, order):
+        return order.sla_state or None
 
 
 class EventSerializer(serializers.Serializer):
@@ -80,6 +89,45 @@ class AttachmentSerializer(serializers.Serializer):
         return reverse("api-attachment-download", args=[attachment.pk])
 
 
+class PolicyRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ClockSerializer(serializers.Serializer):
+    """One deadline of the order (the SLA app keeps them; tickets reads them through the `clocks` relation)."""
+
+    metric = serializers.CharField(read_only=True, help_text="first_response, resolution or promised_reply.")
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    state = serializers.CharField(
+        read_only=True, help_text="running, at_risk, breached, paused, fulfilled or cancelled."
+    )
+    uncertain = serializers.BooleanField(
+        read_only=True, help_text="Computed across a year whose official holidays are not known yet."
+    )
+    policy = PolicyRefSerializer(read_only=True, allow_null=True)
+    policy_version = serializers.IntegerField(read_only=True)
+
+
+class EscalationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    level = serializers.CharField(read_only=True, help_text="remind, supervisor or manager.")
+    skipped_level = serializers.CharField(read_only=True, help_text="The level told afterwards, or empty.")
+    automatic = serializers.BooleanField(read_only=True)
+    metric = serializers.CharField(read_only=True, help_text="The missed target; empty for a manual escalation.")
+    reason = serializers.CharField(read_only=True)
+    created_by = StaffRefSerializer(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+def _clocks(order):
+    return order.clocks.select_related("policy").order_by("metric")
+
+
+def _escalations(order):
+    return order.escalations.select_related("created_by").order_by("created_at", "id")
+
+
 class WorkOrderDetailSerializer(WorkOrderSerializer):
     """One work order with everything a handler needs; `actor` in the context decides allowed_actions."""
 
@@ -98,6 +146,8 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
     allowed_actions = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
+    clocks = serializers.SerializerMethodField()
+    escalations = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, order):
@@ -110,6 +160,14 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, order):
         return AttachmentSerializer(attachments_for(order), many=True).data
+
+    @extend_schema_field(ClockSerializer(many=True))
+    def get_clocks(self, order):
+        return ClockSerializer(_clocks(order), many=True).data
+
+    @extend_schema_field(EscalationSerializer(many=True))
+    def get_escalations(self, order):
+        return EscalationSerializer(_escalations(order), many=True).data
 
 
 WorkOrderPage = inline_serializer(
@@ -140,12 +198,21 @@ class QueueQuerySerializer(serializers.Serializer):
     department = _ids()
     assignee = _ids()
     customer = _ids()
+    sla_state = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(s, s) for s in SLA_STATES]),
+        required=False,
+        help_text="on_track, at_risk or breached.",
+    )
     open = serializers.BooleanField(required=False, default=False, help_text="Only open orders.")
-    sort = serializers.ChoiceField(choices=[(s, s) for s in SORTS], default="-created")
+    sort = serializers.ChoiceField(
+        choices=[(s, s) for s in SORTS],
+        default="-created",
+        help_text="due = nearest deadline first, orders without one last.",
+    )
     cursor = serializers.CharField(max_length=200, required=False, allow_blank=True)
     page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=PAGE_SIZE)
 
-    FILTERS = ("status", "type", "channel", "priority", "site", "department", "assignee", "customer")
+    FILTERS = ("status", "type", "channel", "priority", "site", "department", "assignee", "customer", "sla_state")
 
     def filters(self) -> dict:
         """The selector's filter format: {name: [values]}, plus open=True."""

@@ -129,7 +129,6 @@ def _transition(order: WorkOrder, actor, action: Action, *, reason: str = "", ex
     return order
 
 
-@transaction.atomic
 def create_work_order(
     *,
     actor,
@@ -175,6 +174,36 @@ def create_work_order(
             raise invalid({"shop": CoreError.NOT_FOUND.message})
     department = _department(site, department_id)
     assignee = _staff(site, assignee_id)
+    fields = dict(
+        description=_text(description, "description"),
+        floor=_text(floor, "floor", max_length=20),
+        unit=_text(unit, "unit", max_length=40),
+        location=_text(location, "location", max_length=200),
+        product=_text(product, "product", max_length=200),
+        staff_involved=_text(staff_involved, "staff_involved", max_length=200),
+    )
+    # Everything above only reads; the write transaction starts here so that on SQLite (one writer at a time)
+    # and on the per-day number row (PostgreSQL) the lock is held as briefly as possible.
+    with transaction.atomic():
+        return _insert_work_order(
+            actor,
+            site,
+            type=type,
+            channel=channel,
+            priority=priority,
+            customer=customer,
+            subject=subject,
+            shop=shop,
+            assignee=assignee,
+            department=department,
+            accept_now=accept_now,
+            fields=fields,
+        )
+
+
+def _insert_work_order(
+    actor, site, *, type, channel, priority, customer, subject, shop, assignee, department, accept_now, fields
+) -> WorkOrder:
     now = timezone.now()
     order = WorkOrder.objects.create(
         site=site,
@@ -184,18 +213,13 @@ def create_work_order(
         priority=priority,
         customer=customer,
         subject=subject,
-        description=_text(description, "description"),
         shop=shop,
-        floor=_text(floor, "floor", max_length=20),
-        unit=_text(unit, "unit", max_length=40),
-        location=_text(location, "location", max_length=200),
-        product=_text(product, "product", max_length=200),
-        staff_involved=_text(staff_involved, "staff_involved", max_length=200),
         assignee=assignee,
         department=department,
         created_by=actor,
         created_at=now,
         updated_at=now,
+        **fields,
     )
     _event(
         order,

@@ -113,18 +113,22 @@ def queue(request):
 
 
 @login_required
-def create(request):
+def create(request, *, form_class=None, save=None):
+    """Quick-create. The SLA app serves this page with call-register fields (form_class) and its own `save`,
+    which stores the order and the call together; tickets itself knows nothing of the call register."""
     actor = request.user
     if not has_capability(actor, Capability.CREATE_WORK_ORDER):
         raise PermissionDenied
+    form_class = form_class or forms.QuickCreateForm
+    save = save or _create_from
     choices = _choices(actor, shops=True)
-    form = forms.QuickCreateForm(request.POST or None, **choices)
+    form = form_class(request.POST or None, **choices)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                order = _create_from(actor, form.cleaned_data)
+                order = save(actor, form.cleaned_data)
             except ServiceError as exc:
                 if exc.error is not CoreError.INVALID_INPUT:
                     messages.error(request, exc.message)
@@ -148,9 +152,9 @@ def create(request):
     )
 
 
-def _create_from(actor, data):
-    """Existing customer picked, or a new one typed inline (both saved in one transaction), or none (inquiry)."""
-    order_fields = {
+def order_fields_from(data) -> dict:
+    """The quick-create form's answers as create_work_order keywords (customer choice left to the caller)."""
+    return {
         "site_id": data["site"],
         "type": data["type"],
         "channel": data["channel"],
@@ -167,6 +171,11 @@ def _create_from(actor, data):
         "assignee_id": data["assignee"],
         "accept_now": data["channel"] in services.LIVE_CHANNELS,
     }
+
+
+def _create_from(actor, data):
+    """Existing customer picked, or a new one typed inline (both saved in one transaction), or none (inquiry)."""
+    order_fields = order_fields_from(data)
     if data["customer"]:
         return services.create_work_order(actor=actor, customer_id=data["customer"], **order_fields)
     if data["customer_name"]:
@@ -297,7 +306,7 @@ def _action_form(name, order, choices, data=None, files=None):
 @not_found_as_404
 def detail(request, pk):
     order = selectors.get_work_order_for(request.user, pk)
-    return _render_detail(request, order)
+    return render_detail(request, order)
 
 
 @login_required
@@ -312,7 +321,7 @@ def act(request, pk, action):
     form = _action_form(action, order, choices, request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, CoreError.INVALID_INPUT.message)
-        return _render_detail(request, order, failed=(action, form), status=400)
+        return render_detail(request, order, failed=(action, form), status=400)
     try:
         ACTIONS[action].run(order, actor, form.cleaned_data)
     except ServiceError as exc:
@@ -327,7 +336,7 @@ def act(request, pk, action):
             form = _action_form(action, order, choices, data, request.FILES)
             form.is_valid()
         add_service_error(form, exc)
-        return _render_detail(request, order, failed=(action, form), status=exc.status)
+        return render_detail(request, order, failed=(action, form), status=exc.status)
     messages.success(request, ACTIONS[action].done)
     if not selectors.work_orders_for(actor).filter(pk=order.pk).exists():
         # Transferred away from the actor's department: it left his sight, so back to his queue.
@@ -335,7 +344,8 @@ def act(request, pk, action):
     return redirect("tickets:detail", pk=order.pk)
 
 
-def _render_detail(request, order, *, failed=None, status=200):
+def render_detail(request, order, *, failed=None, status=200, extra=None):
+    """The detail page; `extra` lets a higher app (SLA) re-render it with its own failed form."""
     actor = request.user
     names = selectors.available_actions(actor, order)
     choices = _choices(actor, site_id=order.site_id)
@@ -360,8 +370,10 @@ def _render_detail(request, order, *, failed=None, status=200):
             "attachments": attachments,
             "action_groups": [g for g in groups if g],
             "open_action": open_action,
+            "action_names": names,
             "customer_phone": customer_phone,
             "assignee_phone": staff_phone_for(actor, order.assignee) if order.assignee_id else None,
+            **(extra or {}),
         },
         status=status,
     )
@@ -379,8 +391,21 @@ EVENT_TITLES = {
     "note_added": _("Internal note"),
     "priority_changed": _("Priority changed"),
     "attachment_added": _("Attachment uploaded"),
+    "escalated": _("Escalated"),
 }
-EVENT_STYLES = {"replied": "reply", "note_added": "note", "transferred": "transfer", "attachment_added": "file"}
+# The SLA app's escalation levels as they appear in the timeline (tickets cannot import sla; the codes are stable).
+_ESCALATION_LEVELS = {
+    "remind": _("Reminder to the handler"),
+    "supervisor": _("Supervisor"),
+    "manager": _("Manager"),
+}
+EVENT_STYLES = {
+    "replied": "reply",
+    "note_added": "note",
+    "transferred": "transfer",
+    "attachment_added": "file",
+    "escalated": "escalation",
+}
 
 
 def _timeline(order, choices, attachments) -> list[dict]:
@@ -414,6 +439,12 @@ def _timeline(order, choices, attachments) -> list[dict]:
                 changes.append((_("Department"), dept(old.get("department")), dept(new.get("department"))))
             if old.get("assignee") != new.get("assignee"):
                 changes.append((_("Assignee"), who(old.get("assignee")), who(new.get("assignee"))))
+        elif kind == "escalated":
+            facts = [_ESCALATION_LEVELS.get(new.get("level"), "")]
+            if new.get("skipped_level"):
+                facts.append(
+                    _("skipped level: %(level)s") % {"level": _ESCALATION_LEVELS.get(new["skipped_level"], "")}
+                )
         elif kind == "priority_changed":
             changes.append(("", _PRIORITY.get(old.get("priority"), "?"), _PRIORITY.get(new.get("priority"), "?")))
         if not kind.startswith("status_"):

@@ -50,12 +50,12 @@ def test_register_is_idempotent_and_unregister_removes(receivers):
     def receiver(**payload):
         calls.append(payload)
 
-    receivers(hooks.WORK_ORDER_CREATED, receiver)
-    hooks.register(hooks.WORK_ORDER_CREATED, receiver)
-    hooks.fire(hooks.WORK_ORDER_CREATED, x=1)
+    receivers("test_only_hook", receiver)
+    hooks.register("test_only_hook", receiver)
+    hooks.fire("test_only_hook", x=1)
     assert calls == [{"x": 1}]
-    hooks.unregister(hooks.WORK_ORDER_CREATED, receiver)
-    hooks.fire(hooks.WORK_ORDER_CREATED, x=2)
+    hooks.unregister("test_only_hook", receiver)
+    hooks.fire("test_only_hook", x=2)
     assert calls == [{"x": 1}]
 
 

@@ -33,3 +33,10 @@ def test_only_one_embedded_runner_runs_jobs(tmp_path, settings):
         r.join(2)
     # Both runners were alive, but the job (interval one hour) ran exactly once: the lock holder's first tick.
     assert alive and len(calls) == 1
+
+
+def test_database_upkeep_job_is_registered_and_runs(db):
+    assert "optimize_database" in {j.name for j in scheduler.jobs()}
+    from django.db import connection
+
+    assert scheduler.run_job("optimize_database") == ("optimized" if connection.vendor == "sqlite" else "skipped")

@@ -12,11 +12,6 @@ LIST = "/api/v1/customers/"
 LOOKUP = "/api/v1/customers/lookup/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_for(user) -> APIClient:
     client = APIClient()
     client.force_login(user)

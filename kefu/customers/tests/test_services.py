@@ -190,3 +190,15 @@ def test_an_inactive_agent_cannot_reveal(phone, agent):
     with pytest.raises(ServiceError):
         reveal_customer_phone(phone, actor=agent, reason="回电")
     assert not CustomerDataAccess.objects.exists()
+
+
+def test_oversized_or_control_character_fields_are_refused_and_nothing_written(site, agent):
+    from kefu.core.errors import ServiceError
+    from kefu.customers.models import Customer
+    from kefu.customers.services import create_customer
+
+    for bad in ({"name": "张" * 101}, {"name": "张伟\x00"}, {"name": "张伟", "address": "x" * 201}):
+        with pytest.raises(ServiceError) as err:
+            create_customer(actor=agent, site_id=site.id, phones=["13812345678"], **bad)
+        assert err.value.code == "invalid_input"
+    assert not Customer.objects.exists()

@@ -1,11 +1,7 @@
 import pytest
-from django.apps import apps
 
 from conftest import make_user
 from kefu.accounts.models import Role
-
-if not apps.is_installed("kefu.sla"):
-    pytest.skip("kefu.sla is not installed (set KEFU_WITH_SLA=1)", allow_module_level=True)
 
 
 @pytest.fixture(autouse=True)

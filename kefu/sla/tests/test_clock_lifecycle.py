@@ -215,3 +215,16 @@ def test_skip_level_only_for_urgent_and_the_skipped_level_is_told(duty_site, mak
     assert Notification.objects.filter(recipient=manager, kind="escalation_manager").exists()
     assert Notification.objects.filter(recipient=supervisor, kind="escalation_skipped").exists()
     assert WorkOrder.objects.get(pk=urgent.pk).events.filter(event_type="escalated").count() == 1
+
+
+def test_backfill_starts_clocks_only_for_recent_open_orders_without_them(duty_site, make_order, agent):
+    from kefu.sla.services import start_missing_clocks
+
+    order = make_order(type="repair", accept_now=True)
+    WorkOrderClock.objects.filter(work_order=order).delete()
+    closed = make_order(type="repair", accept_now=True)
+    WorkOrderClock.objects.filter(work_order=closed).delete()
+    wo.cancel_work_order(closed, actor=agent, reason="重复登记")
+    assert start_missing_clocks(actor=agent, since=timezone.now() - timedelta(days=1)) == 1
+    assert WorkOrderClock.objects.filter(work_order=order).count() == 2
+    assert start_missing_clocks(actor=agent, since=timezone.now() - timedelta(days=1)) == 0

@@ -43,11 +43,6 @@ def live_server():
     server.stop()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def http(method: str, url: str, token: str, body: dict | None = None, headers: dict | None = None):
     """(status, headers, parsed JSON body) of one request; 4xx answers are results, not exceptions."""
     request = urllib.request.Request(

@@ -15,12 +15,6 @@ LIST = "/api/v1/work-orders/"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Fixture users are created with a password; the production hasher would make each test take a second.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def url(order, action=None):
     return f"{LIST}{order.id}/" + (f"{action}/" if action else "")
 

@@ -1,0 +1,103 @@
+"""Deadline pieces other apps' templates show: the order's 时限 panel, queue countdowns, header bell and banner.
+
+Template tags, not imports: tickets templates may load them while tickets code never imports sla.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+from django.utils.html import json_script
+from django.utils.translation import gettext as _
+
+from kefu.accounts.permissions import Capability, has_capability
+from kefu.core.notifications import unread_count
+from kefu.tickets.models import Priority
+from kefu.tickets.transitions import is_open
+
+from .. import forms, selectors
+
+register = template.Library()
+
+
+def duration_text(seconds: float) -> str:
+    minutes = max(int(seconds // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)dd %(h)dh") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)dh %(m)dmin") % {"h": hours, "m": mins}
+    return _("%(m)dmin") % {"m": mins}
+
+
+@register.filter
+def countdown(due_at) -> str:
+    """'剩余 2小时15分' before the deadline, '已超时 35分' after it."""
+    if not due_at:
+        return ""
+    left = (due_at - timezone.now()).total_seconds()
+    if left >= 0:
+        return _("%(time)s left") % {"time": duration_text(left)}
+    return _("%(time)s overdue") % {"time": duration_text(-left)}
+
+
+@register.simple_tag
+def countdown_i18n():
+    """The countdown's words for countdown.js, so the ticking text reads exactly like the server's."""
+    return json_script(
+        {
+            "left": _("%(time)s left"),
+            "over": _("%(time)s overdue"),
+            "dh": _("%(d)dd %(h)dh"),
+            "hm": _("%(h)dh %(m)dmin"),
+            "m": _("%(m)dmin"),
+        },
+        "countdown-i18n",
+    )
+
+
+@register.simple_tag
+def unread_notifications(user) -> int:
+    return unread_count(user) if getattr(user, "is_authenticated", False) else 0
+
+
+@register.simple_tag
+def calendar_warning_years(user) -> list[int]:
+    """Years without official holiday data, for the administrators who can import them (one cached read)."""
+    if not has_capability(user, Capability.MANAGE_SLA):
+        return []
+    return selectors.calendar_warnings(timezone.localdate(timezone.now()))
+
+
+@register.inclusion_tag("sla/_panel.html", takes_context=True)
+def sla_panel(context, order):
+    """The 时限 panel of a work order; a failed SLA form posted back arrives in the context as `sla_failed`."""
+    request = context["request"]
+    actor = request.user
+    failed_name, failed_form = context.get("sla_failed") or (None, None)
+    actions = context.get("sla_actions")
+    if actions is None:
+        # Same guard as the detail page's actions: only people who work the order may promise or defer.
+        names = set(context.get("action_names") or ())
+        actions = {
+            "promise": is_open(order.status) and "reply" in names,
+            "defer": is_open(order.status) and "reply" in names,
+            "escalate": is_open(order.status) and has_capability(actor, Capability.ESCALATE),
+        }
+    made = {"promise": forms.PromiseForm, "defer": forms.DeferReplyForm, "escalate": forms.EscalateForm}
+    action_forms = {
+        name: (failed_form if name == failed_name else made[name](auto_id=f"id_sla_{name}_%s"))
+        for name, allowed in actions.items()
+        if allowed
+    }
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "order": order,
+        "clocks": selectors.clocks_of_order(actor, order),
+        "escalations": list(selectors.escalations_for_order(actor, order)),
+        "sla_forms": action_forms,
+        "open_form": failed_name,
+        "urgent": order.priority == Priority.URGENT,
+    }
