@@ -6,6 +6,10 @@ from kefu.core.errors import ErrorCode
 class SlaError(ErrorCode):
     PROMISE_REQUIRED = (_("Tell the customer when you will reply: a promised reply time is required."), 400)
     PROMISE_IN_PAST = (_("The promised reply time must lie in the future."), 400)
+    PROMISE_ON_FINISHED_ORDER = (
+        _("The work order is resolved, closed or cancelled: reopen it before promising a reply."),
+        409,
+    )
     PROMISE_REASON_REQUIRED = (_("Say why the promised reply time changes."), 400)
     ESCALATION_REASON_REQUIRED = (_("An escalation needs a reason."), 400)
     SKIP_LEVEL_ONLY_URGENT = (_("Only urgent matters may skip a level."), 400)

@@ -294,6 +294,8 @@ def promise_reply(order: WorkOrder, *, actor, promised_at: datetime, reason: str
     order = WorkOrder.objects.select_for_update().select_related("site").get(pk=order.pk)
     if not works_on(actor, order):
         raise ServiceError(CoreError.PERMISSION_DENIED)
+    if order.status not in OPEN_STATUSES:
+        raise ServiceError(SlaError.PROMISE_ON_FINISHED_ORDER)
     clock = (
         WorkOrderClock.objects.select_for_update().filter(work_order_id=order.pk, metric=Metric.PROMISED_REPLY).first()
     )

@@ -228,3 +228,12 @@ def test_backfill_starts_clocks_only_for_recent_open_orders_without_them(duty_si
     assert start_missing_clocks(actor=agent, since=timezone.now() - timedelta(days=1)) == 1
     assert WorkOrderClock.objects.filter(work_order=order).count() == 2
     assert start_missing_clocks(actor=agent, since=timezone.now() - timedelta(days=1)) == 0
+
+
+def test_no_promise_on_a_finished_order(duty_site, make_order, agent):
+    order = make_order(type="complaint", accept_now=True)
+    order = wo.cancel_work_order(order, actor=agent, reason="顾客撤回投诉")
+    with pytest.raises(ServiceError) as err:
+        sla.promise_reply(order, actor=agent, promised_at=timezone.now() + timedelta(hours=1))
+    assert err.value.code == "promise_on_finished_order"
+    assert not WorkOrderClock.objects.filter(work_order=order, metric=Metric.PROMISED_REPLY).exists()
