@@ -254,6 +254,9 @@ def main(argv=None) -> int:
         ("queue HTML, filtered", html, lambda: f"/work-orders/?{filtered}"),
         ("queue API, unfiltered", api, lambda: f"/api/v1/work-orders/?{team}"),
         ("queue API, filtered", api, lambda: f"/api/v1/work-orders/?{filtered}"),
+        # Issue 6: the open queue sorted by nearest deadline (an index range on site, status, due_at).
+        ("queue HTML, by due", html, lambda: f"/work-orders/?{team}&status=in_progress&sort=due"),
+        ("queue API, by due", api, lambda: f"/api/v1/work-orders/?{team}&status=in_progress&sort=due"),
         # Random ids across the whole table: most rows are cold, as on a real day.
         ("detail HTML", html, lambda: f"/work-orders/{random_id()}/"),
         ("detail API", api, lambda: f"/api/v1/work-orders/{random_id()}/"),
