@@ -41,7 +41,7 @@ from .serializers import (
     WorkOrderCreateSerializer,
     WorkOrderDetailSerializer,
     WorkOrderPage,
-    WorkOrderSerializer,
+    queue_row,
 )
 
 TAGS = ["work orders"]
@@ -79,7 +79,7 @@ class WorkOrderListView(KefuAPIView):
         )
         return Response(
             {
-                "results": WorkOrderSerializer(page.rows, many=True).data,
+                "results": [queue_row(order) for order in page.rows],
                 "next_cursor": page.next_cursor,
                 "count": page.total,
                 "count_capped": page.total_capped,

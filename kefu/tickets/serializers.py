@@ -66,6 +66,42 @@ class WorkOrderSerializer(serializers.Serializer):
         return order.sla_state or None
 
 
+_datetime = serializers.DateTimeField(read_only=True)
+
+
+def _ref(obj, *fields):
+    return None if obj is None else {f: getattr(obj, f) for f in fields}
+
+
+def queue_row(order) -> dict:
+    """What WorkOrderSerializer gives for one order, built directly: a queue page draws up to 100 rows and DRF's
+    per-field machinery cost more than the database work. A test pins both to the same output."""
+    return {
+        "id": order.id,
+        "number": order.number,
+        "version": order.version,
+        "site": _ref(order.site, "id", "code", "name"),
+        "type": order.type,
+        "type_label": str(order.get_type_display()),
+        "channel": order.channel,
+        "channel_label": str(order.get_channel_display()),
+        "priority": order.priority,
+        "priority_label": str(order.get_priority_display()),
+        "status": order.status,
+        "status_label": str(order.get_status_display()),
+        "subject": order.subject,
+        "customer": _ref(order.customer, "id", "name", "kind", "tier"),
+        "assignee": _ref(order.assignee, "id", "username", "name", "role"),
+        "department": _ref(order.department, "id", "name", "site_id"),
+        "shop": _ref(order.shop, "id", "number", "name", "floor"),
+        "created_at": _datetime.to_representation(order.created_at),
+        "updated_at": _datetime.to_representation(order.updated_at),
+        "due_at": _datetime.to_representation(order.due_at) if order.due_at else None,
+        "sla_state": order.sla_state or None,
+        "sla_state_label": str(order.get_sla_state_display()),
+    }
+
+
 class EventSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     event_type = serializers.CharField(read_only=True, help_text="Stable code: created, status_accept, assigned …")

@@ -566,3 +566,17 @@ def test_a_refused_create_does_not_burn_the_key(api, payload):
 def test_overlong_idempotency_key_is_a_400(api, payload):
     response = api.post(LIST, payload, format="json", HTTP_IDEMPOTENCY_KEY="k" * 201)
     assert response.status_code == 400 and "Idempotency-Key" in response.json()["fields"]
+
+
+def test_fast_queue_rows_equal_the_documented_serializer(make_order, agent, shop, engineering):
+    """The queue builds rows without DRF fields for speed; they must stay exactly what the schema documents."""
+    from kefu.tickets.selectors import queue_for
+    from kefu.tickets.serializers import WorkOrderSerializer, queue_row
+    from kefu.tickets.services import create_work_order
+
+    make_order(accept_now=True, shop_id=shop.id, department_id=engineering.id)
+    create_work_order(actor=agent, site_id=agent.sites.first().id, type="inquiry", channel="online", subject="匿名咨询")
+    rows = queue_for(agent).rows
+    assert len(rows) == 2
+    for order in rows:
+        assert queue_row(order) == dict(WorkOrderSerializer(order).data)
