@@ -56,6 +56,15 @@ def make_user(role=Role.AGENT, *, sites=(), departments=(), **kw) -> User:
     return user
 
 
+def client_for(user):
+    """An API client logged in as `user` (session auth, as the web UI uses it)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def site(db):
     return make_site("GD", name="测试商场")

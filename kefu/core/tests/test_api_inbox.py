@@ -5,18 +5,13 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from conftest import client_for
 from kefu.core.models import Notification
 from kefu.core.notifications import notify
 
 LIST = "/api/v1/notifications/"
 COUNT = "/api/v1/notifications/unread-count/"
 MARK = "/api/v1/notifications/mark-read/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
+from conftest import client_for
 from kefu.customers.models import Customer, CustomerDataAccess, CustomerEvent, CustomerPhone
 from kefu.customers.services import create_customer
 
 LIST = "/api/v1/customers/"
 LOOKUP = "/api/v1/customers/lookup/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

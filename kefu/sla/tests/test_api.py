@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from conftest import client_for
 from kefu.core.models import Notification
 from kefu.sla import services as sla
 from kefu.sla.models import (
@@ -24,12 +25,6 @@ from kefu.tickets.models import WorkOrder
 ORDERS = "/api/v1/work-orders/"
 CALLS = "/api/v1/calls/"
 SLA = "/api/v1/sla/"
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

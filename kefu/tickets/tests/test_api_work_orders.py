@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from rest_framework.test import APIClient
 
+from conftest import client_for
 from kefu.core.models import IdempotencyRecord
 from kefu.tickets import services
 from kefu.tickets.models import Attachment, WorkOrder, WorkOrderEvent
@@ -17,12 +17,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def url(order, action=None):
     return f"{LIST}{order.id}/" + (f"{action}/" if action else "")
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
