@@ -26,6 +26,9 @@ class IdConverter:
 
 register_converter(IdConverter, "id")
 
+# Type workflows and customer care: each app owns its routes under /api/v1/<app>/.
+DOMAIN_APPS = ("complaints", "suggestions", "repairs", "aftersales", "followups", "surveys")
+
 wo = tickets_api
 work_order_actions = [
     ("accept", wo.AcceptView),
@@ -83,6 +86,7 @@ v1 = [
     path("notifications/unread-count/", inbox_api.UnreadCountView.as_view(), name="api-notifications-unread"),
     path("notifications/mark-read/", inbox_api.MarkReadView.as_view(), name="api-notifications-mark-read"),
     path("sla/", include(sla)),
+    *[path(f"{app}/", include(f"kefu.{app}.api_urls")) for app in DOMAIN_APPS],
 ]
 
 urlpatterns = [

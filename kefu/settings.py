@@ -42,6 +42,12 @@ INSTALLED_APPS = [
     "kefu.customers",
     "kefu.tickets",
     "kefu.sla",
+    "kefu.complaints",
+    "kefu.suggestions",
+    "kefu.repairs",
+    "kefu.aftersales",
+    "kefu.followups",
+    "kefu.surveys",
 ]
 
 MIDDLEWARE = [

@@ -39,5 +39,12 @@ urlpatterns = [
     path("customers/", include(customers)),
     path("sla/", include("kefu.sla.urls")),
     path("inbox/", include(inbox.urls)),
+    path("complaints/", include("kefu.complaints.urls")),
+    path("suggestions/", include("kefu.suggestions.urls")),
+    path("repairs/", include("kefu.repairs.urls")),
+    path("aftersales/", include("kefu.aftersales.urls")),
+    path("followups/", include("kefu.followups.urls")),
+    # Public survey pages (signed one-time links, no login) live under /s/ inside the surveys app's urls.
+    path("surveys/", include("kefu.surveys.urls")),
     path("", include(tickets)),
 ]

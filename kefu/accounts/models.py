@@ -11,6 +11,8 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager")
     TECHNICIAN = "technician", _("Technician / department staff")
     FINANCE = "finance", _("Finance")
+    # A shop's or merchant's responsible person (商户负责人/店长): sees only what is sent to the shop.
+    SHOP = "shop", _("Shop / merchant staff")
     ADMIN = "admin", _("Administrator")
 
 
@@ -98,6 +100,10 @@ class User(AbstractUser):
     extension = models.CharField(_("office extension"), max_length=16, blank=True)
     sites = models.ManyToManyField(Site, related_name="staff", blank=True, verbose_name=_("sites"))
     departments = models.ManyToManyField(Department, related_name="members", blank=True, verbose_name=_("departments"))
+    # Set for Role.SHOP: the one shop whose coordination tasks and confirmations this user handles.
+    shop = models.ForeignKey(
+        Shop, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("shop / merchant")
+    )
     is_system = models.BooleanField(_("system actor"), default=False, editable=False)
 
     objects = StaffManager()

@@ -22,6 +22,23 @@ class Capability(enum.Enum):
     VIEW_TEAM_DASHBOARD = "view_team_dashboard"
     MANAGE_SLA = "manage_sla"  # response standards, service hours, holiday imports
     ESCALATE = "escalate"
+    # Complaints and suggestions
+    APPROVE_SOLUTION = "approve_solution"  # approve a complaint's proposal, and compensation
+    CLOSE_UNRESOLVED = "close_unresolved"  # close a complaint the customer never accepted
+    VIEW_COMPLAINT_LEDGER = "view_complaint_ledger"
+    DECIDE_SUGGESTION = "decide_suggestion"  # feasibility conclusion and adopt / reject
+    # Repairs, after-sales, lost & found
+    OVERRIDE_WARRANTY = "override_warranty"
+    MANAGE_WARRANTY_RULES = "manage_warranty_rules"
+    APPROVE_REFUND = "approve_refund"
+    RECORD_CASHIER = "record_cashier"  # the cashier step of a return or refund
+    DISPOSE_LOST_ITEM = "dispose_lost_item"
+    # Follow-ups, tiers, surveys, archive
+    PERFORM_FOLLOW_UP = "perform_follow_up"
+    MANAGE_FOLLOW_UP_RULES = "manage_follow_up_rules"  # delays, methods, tier definitions and plans
+    MANAGE_SURVEYS = "manage_surveys"
+    VIEW_SATISFACTION = "view_satisfaction"  # CSAT and revisit-rate reports
+    EXPORT_CUSTOMERS = "export_customers"
 
 
 C = Capability
@@ -37,14 +54,39 @@ _DESK = {
     C.MANAGE_CUSTOMERS,
     C.REVEAL_CUSTOMER_PHONE,
     C.ESCALATE,
+    C.PERFORM_FOLLOW_UP,
+}
+_LEAD = {
+    C.VIEW_TEAM_DASHBOARD,
+    C.VIEW_STAFF_PHONE,
+    C.APPROVE_SOLUTION,
+    C.VIEW_COMPLAINT_LEDGER,
+    C.DECIDE_SUGGESTION,
+    C.DISPOSE_LOST_ITEM,
+    C.MANAGE_SURVEYS,
+    C.VIEW_SATISFACTION,
+    C.EXPORT_CUSTOMERS,
 }
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.AGENT: frozenset(_DESK),
-    Role.SUPERVISOR: frozenset(_DESK | {C.VIEW_TEAM_DASHBOARD, C.VIEW_STAFF_PHONE}),
-    Role.MANAGER: frozenset(_DESK | {C.VIEW_TEAM_DASHBOARD, C.VIEW_STAFF_PHONE, C.MANAGE_SLA}),
+    Role.SUPERVISOR: frozenset(_DESK | _LEAD),
+    Role.MANAGER: frozenset(
+        _DESK
+        | _LEAD
+        | {
+            C.MANAGE_SLA,
+            C.CLOSE_UNRESOLVED,
+            C.OVERRIDE_WARRANTY,
+            C.MANAGE_WARRANTY_RULES,
+            C.APPROVE_REFUND,
+            C.MANAGE_FOLLOW_UP_RULES,
+        }
+    ),
     # Department staff work the orders sent to them; they see customers masked and cannot reveal.
     Role.TECHNICIAN: frozenset({C.REPLY_TO_CUSTOMER, C.ESCALATE}),
-    Role.FINANCE: frozenset({C.VIEW_ALL_SITE_ORDERS}),
+    Role.FINANCE: frozenset({C.VIEW_ALL_SITE_ORDERS, C.RECORD_CASHIER}),
+    # Shop staff see no work-order queue; the complaint and after-sales apps show them their own tasks.
+    Role.SHOP: frozenset(),
     Role.ADMIN: frozenset(set(Capability)),
 }
 

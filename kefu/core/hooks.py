@@ -19,6 +19,16 @@ WORK_ORDER_STATUS_CHANGED = "work_order_status_changed"
 WORK_ORDER_REPLIED = "work_order_replied"
 WORK_ORDER_PRIORITY_CHANGED = "work_order_priority_changed"
 CUSTOMER_TIER_CHANGED = "customer_tier_changed"
+WORK_ORDER_REOPENED = "work_order_reopened"
+# Fired at the end of `load_demo`, inside its transaction; payload: sites (by code), users (by username), rng, now.
+DEMO_DATA_LOADED = "demo_data_loaded"
+
+# Guards: fired inside the action's transaction *before* it writes anything. A receiver refuses the action by
+# raising ServiceError (type-specific rules, e.g. a complaint's reply needs an approved solution); because the
+# guard sits in the service, the web UI, the API and every other caller are held to the same rule.
+WORK_ORDER_REPLYING = "work_order_replying"  # payload: work_order, actor, body
+WORK_ORDER_RESOLVING = "work_order_resolving"  # payload: work_order, actor, resolution
+WORK_ORDER_CLOSING = "work_order_closing"  # payload: work_order, actor
 
 
 def register(hook: str, receiver: Callable) -> None:

@@ -9,4 +9,5 @@ class CustomerError(ErrorCode):
     DUPLICATE_PHONE = (_("This phone number is already on the customer."), 400)
     NAME_REQUIRED = (_("The customer's name is required."), 400)
     REASON_REQUIRED = (_("Say why you need to see the full number."), 400)
+    KEY_CUSTOMER_REASON_REQUIRED = (_("Say why the customer is (no longer) a key customer."), 400)
     REVEAL_NOT_ALLOWED = (_("Your role may not see full customer phone numbers."), 403)

@@ -44,6 +44,9 @@ class Customer(models.Model):
     tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, default=Tier.C)
     tags = models.ManyToManyField(CustomerTag, blank=True, related_name="customers", verbose_name=_("tags"))
     notes = models.TextField(_("notes"), blank=True)
+    # 重点客户: set by rules of higher apps (e.g. repeat complainants); shown on the archive and on new orders.
+    is_key_customer = models.BooleanField(_("key customer"), default=False)
+    key_customer_reason = models.CharField(_("key-customer reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 

@@ -163,6 +163,31 @@ def update_customer(customer: Customer, *, actor, changes: dict, tags: Iterable[
 
 
 @transaction.atomic
+def set_key_customer(customer: Customer, *, actor, flagged: bool, reason: str) -> Customer:
+    """Flag or unflag a key customer (重点客户); a system rule or a person, always with the reason recorded."""
+    reason = (reason or "").strip()
+    if not reason:
+        error = CustomerError.KEY_CUSTOMER_REASON_REQUIRED
+        raise ServiceError(error, fields={"reason": [error.message]})
+    _check_text_fields({"key_customer_reason": reason})
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.is_key_customer == flagged and customer.key_customer_reason == reason:
+        return customer
+    old = {"is_key_customer": customer.is_key_customer, "key_customer_reason": customer.key_customer_reason}
+    customer.is_key_customer, customer.key_customer_reason = flagged, reason
+    customer.updated_at = timezone.now()
+    customer.save(update_fields=["is_key_customer", "key_customer_reason", "updated_at"])
+    CustomerEvent.objects.create(
+        customer=customer,
+        actor=actor,
+        event_type="key_customer_changed",
+        old=old,
+        new={"is_key_customer": flagged, "key_customer_reason": customer.key_customer_reason},
+    )
+    return customer
+
+
+@transaction.atomic
 def add_customer_phone(customer: Customer, *, actor, number: str) -> CustomerPhone:
     _require(actor, Capability.MANAGE_CUSTOMERS)
     _require_site(actor, customer.site_id)

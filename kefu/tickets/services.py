@@ -283,6 +283,7 @@ def resolve_work_order(order: WorkOrder, *, actor, resolution: str, expected_ver
     order = _lock(order, expected_version)
     _require_works_on(actor, order)
     order.resolution = _text(resolution, "resolution", required_error=WorkOrderError.RESOLUTION_REQUIRED)
+    hooks.fire(hooks.WORK_ORDER_RESOLVING, work_order=order, actor=actor, resolution=order.resolution)
     order.resolved_at = timezone.now()
     _transition(
         order,
@@ -306,6 +307,7 @@ def close_work_order(
     if transitions.target(order.status, Action.CLOSE) is None:
         raise ServiceError(WorkOrderError.TRANSITION_NOT_ALLOWED)
     response = _text(customer_response, "customer_response")
+    hooks.fire(hooks.WORK_ORDER_CLOSING, work_order=order, actor=actor)
     if response:
         _record_reply(order, actor, response)
     elif not order.events.filter(event_type="replied").exists():
@@ -326,7 +328,9 @@ def reopen_work_order(order: WorkOrder, *, actor, reason: str, expected_version:
     order = _lock(order, expected_version)
     order.closed_at = None
     order.resolved_at = None
-    return _transition(order, actor, Action.REOPEN, reason=reason, extra_fields=["closed_at", "resolved_at"])
+    _transition(order, actor, Action.REOPEN, reason=reason, extra_fields=["closed_at", "resolved_at"])
+    hooks.fire(hooks.WORK_ORDER_REOPENED, work_order=order, actor=actor, reason=reason)
+    return order
 
 
 @transaction.atomic
@@ -398,6 +402,7 @@ def transfer_work_order(
 
 
 def _record_reply(order: WorkOrder, actor, body: str) -> WorkOrderEvent:
+    hooks.fire(hooks.WORK_ORDER_REPLYING, work_order=order, actor=actor, body=body)
     if order.first_replied_at is None:
         order.first_replied_at = timezone.now()
     event = _event(order, actor, "replied", note=body)

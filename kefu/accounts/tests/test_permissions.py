@@ -39,7 +39,46 @@ EXPECTED = {
     Role.MANAGER: DESK | {C.VIEW_TEAM_DASHBOARD, C.VIEW_STAFF_PHONE},
     Role.TECHNICIAN: {C.REPLY_TO_CUSTOMER},
     Role.FINANCE: {C.VIEW_ALL_SITE_ORDERS},
+    Role.SHOP: set(),
     Role.ADMIN: SPINE,
+}
+
+# Who approves, decides, overrides and exports in the type workflows (complaints, after-sales, follow-ups).
+WORKFLOW = {
+    C.APPROVE_SOLUTION,
+    C.CLOSE_UNRESOLVED,
+    C.VIEW_COMPLAINT_LEDGER,
+    C.DECIDE_SUGGESTION,
+    C.OVERRIDE_WARRANTY,
+    C.MANAGE_WARRANTY_RULES,
+    C.APPROVE_REFUND,
+    C.RECORD_CASHIER,
+    C.DISPOSE_LOST_ITEM,
+    C.PERFORM_FOLLOW_UP,
+    C.MANAGE_FOLLOW_UP_RULES,
+    C.MANAGE_SURVEYS,
+    C.VIEW_SATISFACTION,
+    C.EXPORT_CUSTOMERS,
+}
+LEAD = {
+    C.APPROVE_SOLUTION,
+    C.VIEW_COMPLAINT_LEDGER,
+    C.DECIDE_SUGGESTION,
+    C.DISPOSE_LOST_ITEM,
+    C.PERFORM_FOLLOW_UP,
+    C.MANAGE_SURVEYS,
+    C.VIEW_SATISFACTION,
+    C.EXPORT_CUSTOMERS,
+}
+EXPECTED_WORKFLOW = {
+    Role.AGENT: {C.PERFORM_FOLLOW_UP},
+    Role.SUPERVISOR: LEAD,
+    Role.MANAGER: LEAD
+    | {C.CLOSE_UNRESOLVED, C.OVERRIDE_WARRANTY, C.MANAGE_WARRANTY_RULES, C.APPROVE_REFUND, C.MANAGE_FOLLOW_UP_RULES},
+    Role.TECHNICIAN: set(),
+    Role.FINANCE: {C.RECORD_CASHIER},
+    Role.SHOP: set(),
+    Role.ADMIN: WORKFLOW,
 }
 
 
@@ -51,6 +90,12 @@ def test_every_role_has_an_entry_in_the_table():
 def test_each_role_has_exactly_its_capabilities(site, role):
     user = make_staff(f"u-{role}", role, sites=[site])
     assert {c for c in SPINE if has_capability(user, c)} == EXPECTED[role]
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_only_leads_approve_and_only_managers_override_in_the_workflows(site, role):
+    user = make_staff(f"w-{role}", role, sites=[site])
+    assert {c for c in WORKFLOW if has_capability(user, c)} == EXPECTED_WORKFLOW[role]
 
 
 def test_an_inactive_user_has_no_capabilities(site):

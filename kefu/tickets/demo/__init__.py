@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.accounts.models import Role, Site
+from kefu.core import hooks
 
 from . import content, people
 from .histories import Staffing
@@ -90,6 +91,7 @@ def load_demo(*, orders: int = 3000, customers: int = 300, now=None, seed: int =
         departments = people.create_departments(sites)
         shops = {"SC": people.create_shops(sites["SC"], rng, phones)}
         users, logins = people.create_staff(sites, departments, rng, phones)
+        people.attach_shop_staff(users, shops["SC"][0])
         staffing = staffing_for(sites, departments, users)
         rows, units = people.create_customers(
             sites, {code: s.desk for code, s in staffing.items()}, customers, rng, phones, now
@@ -108,6 +110,9 @@ def load_demo(*, orders: int = 3000, customers: int = 300, now=None, seed: int =
             rng=rng,
             now=now,
         )
+        # Higher apps add their own demo records (complaint proposals, repair sheets, follow-ups …) in the
+        # same transaction, so a half-loaded demo never exists.
+        hooks.fire(hooks.DEMO_DATA_LOADED, sites=sites, users=users, rng=rng, now=now)
     return Summary(
         created=True,
         logins=logins,

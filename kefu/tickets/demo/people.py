@@ -35,6 +35,8 @@ STAFF = [
     ("tech_wy", "吴海", Role.TECHNICIAN, "工程部维修工", ("WY",), (C.ENGINEERING,), "8402"),
     ("security", "郑刚", Role.TECHNICIAN, "保安部领班", ("SC", "WY"), (C.SECURITY,), "8501"),
     ("finance", "黄丽", Role.FINANCE, "财务专员", ALL, (C.FINANCE,), "8601"),
+    # The responsible person of the first demo shop (see attach_shop_staff).
+    ("shop1", "钱芳", Role.SHOP, "商户负责人", ("SC",), (), "8701"),
 ]
 FRONT_DESK = {"frontdesk"}  # take walk-ins at the service desk (接待岗)
 CUSTOMERS_PER_SITE = {"SC": 0.45, "WY": 0.38, "DS": 0.17}
@@ -108,6 +110,14 @@ def create_staff(sites, departments, rng: random.Random, phones: set[str]) -> tu
     User.sites.through.objects.bulk_create(site_links, ignore_conflicts=True)
     User.departments.through.objects.bulk_create(dept_links, ignore_conflicts=True)
     return users, table
+
+
+def attach_shop_staff(users: dict[str, User], shop: Shop) -> None:
+    """Shop logins speak for one shop: coordination tasks and return confirmations reach them there."""
+    for user in users.values():
+        if user.role == Role.SHOP and user.shop_id is None:
+            user.shop = shop
+            user.save(update_fields=["shop"])
 
 
 def unique_phone(rng: random.Random, taken: set[str], *, landline: bool = False) -> str:

@@ -64,7 +64,7 @@ def test_load_demo_creates_the_promised_counts(demo, db):
         assert names == {"客服中心", "工程部", "财务部", "保安部"}
     assert Shop.objects.filter(site__code="SC").count() >= 20
     staff = User.objects.filter(is_system=False)
-    assert staff.count() == 12
+    assert staff.count() == 13
     assert set(staff.values_list("role", flat=True)) == set(Role.values)
     assert Customer.objects.count() == 300
     assert Customer.objects.filter(site__kind="property", kind="enterprise").exists()

@@ -1,0 +1,3 @@
+"""REST endpoints of the aftersales app, mounted at /api/v1/aftersales/."""
+
+urlpatterns: list = []

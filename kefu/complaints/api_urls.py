@@ -1,0 +1,3 @@
+"""REST endpoints of the complaints app, mounted at /api/v1/complaints/."""
+
+urlpatterns: list = []

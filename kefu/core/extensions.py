@@ -1,0 +1,79 @@
+"""UI extension points: how a higher app adds a menu entry or a panel to a lower app's page.
+
+The work-order detail page lives in `tickets`, yet the complaint workflow, the repair sheet or the follow-up
+visit belong to apps above it. Those apps register here from their AppConfig.ready(); the lower page asks
+for what is registered, so no lower app ever imports a higher one (import-linter layers stay intact).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str  # a lazy translation
+    url_name: str
+    visible: Callable | None = None  # visible(user) -> bool; None shows it to every signed-in user
+    # Current-page highlighting: the URL namespace (e.g. "complaints") whose pages belong to this entry.
+    namespace: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of the work-order (or customer) detail page, rendered by its own template.
+
+    `context(obj, request)` returns the template context, or None to leave the panel out for that object.
+    """
+
+    key: str
+    template: str
+    context: Callable
+    types: frozenset[str] = field(default_factory=frozenset)  # work-order types; empty means every type
+    order: int = 100
+    column: str = "main"  # "main" (beside the timeline) or "aside" (with the actions)
+
+
+_nav: dict[str, NavItem] = {}
+_order_panels: dict[str, Panel] = {}
+_customer_panels: dict[str, Panel] = {}
+
+
+def register_nav(key: str, item: NavItem) -> None:
+    _nav[key] = item
+
+
+def register_order_panel(
+    key: str, *, template: str, context: Callable, types: Iterable[str] = (), order: int = 100, column: str = "main"
+) -> None:
+    _order_panels[key] = Panel(key, template, context, frozenset(types), order, column)
+
+
+def register_customer_panel(
+    key: str, *, template: str, context: Callable, order: int = 100, column: str = "main"
+) -> None:
+    _customer_panels[key] = Panel(key, template, context, frozenset(), order, column)
+
+
+def nav_items(user) -> list[NavItem]:
+    items = (item for item in _nav.values() if item.visible is None or item.visible(user))
+    return sorted(items, key=lambda item: item.order)
+
+
+def _render(panels: Iterable[Panel], obj, request) -> list[dict]:
+    rendered = []
+    for panel in sorted(panels, key=lambda p: p.order):
+        context = panel.context(obj, request)
+        if context is not None:
+            rendered.append({"key": panel.key, "template": panel.template, "context": context, "column": panel.column})
+    return rendered
+
+
+def order_panels(order, request) -> list[dict]:
+    return _render((p for p in _order_panels.values() if not p.types or order.type in p.types), order, request)
+
+
+def customer_panels(customer, request) -> list[dict]:
+    return _render(_customer_panels.values(), customer, request)

@@ -1,0 +1,3 @@
+"""REST endpoints of the followups app, mounted at /api/v1/followups/."""
+
+urlpatterns: list = []

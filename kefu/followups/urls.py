@@ -1,0 +1,4 @@
+"""Web pages of the followups app, mounted at /followups/ (namespace "followups")."""
+
+app_name = "followups"
+urlpatterns: list = []

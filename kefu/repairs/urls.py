@@ -1,0 +1,4 @@
+"""Web pages of the repairs app, mounted at /repairs/ (namespace "repairs")."""
+
+app_name = "repairs"
+urlpatterns: list = []

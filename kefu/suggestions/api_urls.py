@@ -1,0 +1,3 @@
+"""REST endpoints of the suggestions app, mounted at /api/v1/suggestions/."""
+
+urlpatterns: list = []

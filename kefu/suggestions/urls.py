@@ -1,0 +1,4 @@
+"""Web pages of the suggestions app, mounted at /suggestions/ (namespace "suggestions")."""
+
+app_name = "suggestions"
+urlpatterns: list = []

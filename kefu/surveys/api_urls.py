@@ -1,0 +1,3 @@
+"""REST endpoints of the surveys app, mounted at /api/v1/surveys/."""
+
+urlpatterns: list = []
