@@ -27,7 +27,7 @@ class IdConverter:
 register_converter(IdConverter, "id")
 
 # Type workflows and customer care: each app owns its routes under /api/v1/<app>/.
-DOMAIN_APPS = ("complaints", "suggestions", "repairs", "aftersales", "followups", "surveys")
+DOMAIN_APPS = ("complaints", "suggestions", "repairs", "aftersales", "lostfound", "followups", "surveys")
 
 wo = tickets_api
 work_order_actions = [

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kefu.suggestions",
     "kefu.repairs",
     "kefu.aftersales",
+    "kefu.lostfound",
     "kefu.followups",
     "kefu.surveys",
 ]

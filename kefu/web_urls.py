@@ -43,6 +43,7 @@ urlpatterns = [
     path("suggestions/", include("kefu.suggestions.urls")),
     path("repairs/", include("kefu.repairs.urls")),
     path("aftersales/", include("kefu.aftersales.urls")),
+    path("lostfound/", include("kefu.lostfound.urls")),
     path("followups/", include("kefu.followups.urls")),
     # Public survey pages (signed one-time links, no login) live under /s/ inside the surveys app's urls.
     path("surveys/", include("kefu.surveys.urls")),

@@ -39,6 +39,7 @@ class Panel:
 _nav: dict[str, NavItem] = {}
 _order_panels: dict[str, Panel] = {}
 _customer_panels: dict[str, Panel] = {}
+_timeline_sources: dict[str, Callable] = {}
 
 
 def register_nav(key: str, item: NavItem) -> None:
@@ -77,3 +78,26 @@ def order_panels(order, request) -> list[dict]:
 
 def customer_panels(customer, request) -> list[dict]:
     return _render(_customer_panels.values(), customer, request)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One contact with a customer, from whichever app recorded it (order, visit, survey, complaint …)."""
+
+    at: object  # an aware datetime
+    kind: str  # a short code: "work_order", "follow_up", "survey" …
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+def register_timeline_source(key: str, source: Callable) -> None:
+    """`source(customer, actor, limit)` returns at most `limit` TimelineEntry rows, newest first, already
+    scoped to what the actor may see."""
+    _timeline_sources[key] = source
+
+
+def customer_timeline(customer, actor, *, limit: int = 50) -> list[TimelineEntry]:
+    entries = [e for source in _timeline_sources.values() for e in source(customer, actor, limit)]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class RepairsConfig(AppConfig):
     name = "kefu.repairs"
     label = "repairs"
-    verbose_name = _("Repairs and lost & found")
+    verbose_name = _("Repairs")

@@ -649,7 +649,7 @@ def _catalogues():
 
 def test_there_is_a_shared_catalogue_and_one_per_workflow_app():
     names = {p.parents[3].name for p in _catalogues()}
-    assert {"kefu", "complaints", "suggestions", "repairs", "aftersales", "followups", "surveys"} <= names
+    assert {"kefu", "complaints", "suggestions", "repairs", "aftersales", "lostfound", "followups", "surveys"} <= names
 
 
 @pytest.mark.parametrize("po", _catalogues(), ids=lambda p: p.parents[3].name)

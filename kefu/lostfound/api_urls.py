@@ -1,0 +1,3 @@
+"""REST endpoints of the lostfound app, mounted at /api/v1/lostfound/."""
+
+urlpatterns: list = []
