@@ -21,7 +21,7 @@ from kefu.core.errors import CoreError, ServiceError, not_found
 from kefu.tickets.selectors import get_work_order_for
 from kefu.tickets.serializers import WorkOrderDetailSerializer
 
-from . import calendar_store, config_selectors, config_services, selectors, services
+from . import calendar_store, config_selectors, config_services, report_selectors, selectors, services
 from .serializers import (
     BreachQuerySerializer,
     BreachSerializer,
@@ -199,14 +199,14 @@ class BreachListView(KefuAPIView):
         params = BreachQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         p = params.validated_data
-        clocks = selectors.breaches_for(
+        rows = report_selectors.breach_rows(
             request.user,
             start=p["start"],
             end=p["end"],
             site_id=_site_param(request.user, p.get("site")),
             limit=p["limit"],
         )
-        return Response({"results": BreachSerializer(clocks, many=True).data})
+        return Response({"results": BreachSerializer(rows, many=True).data})
 
 
 # --- administration: service hours and overrides ------------------------------------------------------------------
@@ -402,12 +402,15 @@ class PolicyDetailView(SlaAdminView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         version = expected_version(request, v.get("version"))
-        if version is not None and version != policy.version:
-            raise ServiceError(CoreError.VERSION_CONFLICT)
         if v["site"] is not None:
             get_site_for(request.user, v["site"])
         saved = config_services.save_sla_policy(
-            policy, actor=request.user, fields=data.policy_fields(), targets=v["targets"], reason=v["reason"]
+            policy,
+            actor=request.user,
+            fields=data.policy_fields(),
+            targets=v["targets"],
+            reason=v["reason"],
+            expected_version=version,
         )
         return _policy_response(_policy_for(request.user, saved.pk))
 

@@ -188,16 +188,28 @@ def policy_snapshot(policy: SlaPolicy) -> dict:
 
 @transaction.atomic
 def save_sla_policy(
-    policy: SlaPolicy | None, *, actor, fields: dict, targets: list[dict], reason: str = ""
+    policy: SlaPolicy | None,
+    *,
+    actor,
+    fields: dict,
+    targets: list[dict],
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> SlaPolicy:
-    """Create or change a policy: a new version and its snapshot event; existing orders keep their deadlines."""
+    """Create or change a policy: a new version and its snapshot event; existing orders keep their deadlines.
+
+    The version check and the "before" snapshot are taken on the locked row, so two editors can't both win.
+    """
     _require(actor)
-    old = policy_snapshot(policy) if policy else None
+    old = None
     if policy is None:
         policy = SlaPolicy(**fields)
         policy.save()
     else:
         policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
+        if expected_version is not None and expected_version != policy.version:
+            raise ServiceError(CoreError.VERSION_CONFLICT)
+        old = policy_snapshot(policy)
         for key, value in fields.items():
             setattr(policy, key, value)
         policy.version += 1

@@ -236,6 +236,8 @@ class PolicyForm(forms.Form):
     )
     reminder_before_promise_minutes = forms.IntegerField(label=_("Remind before promised time (min)"), min_value=0)
     reason = _text(_("Reason for the change"), rows=2)
+    # The version the editor started from: saving over someone else's newer version is refused, not lost.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     POLICY_FIELDS = (
         "name",
@@ -295,6 +297,7 @@ class PolicyForm(forms.Form):
     def initial_from(cls, policy) -> dict:
         initial = {name: getattr(policy, name) for name in cls.POLICY_FIELDS if name != "site"}
         initial["site"] = policy.site_id
+        initial["version"] = policy.version
         for target in policy.targets.all():
             initial[f"{target.metric}_minutes"] = target.minutes
             initial[f"{target.metric}_business"] = target.business_time

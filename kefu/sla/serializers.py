@@ -158,6 +158,14 @@ class BreachSerializer(serializers.Serializer):
     fulfilled_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Met late, if at all.")
     policy = PolicyRefSerializer(read_only=True, allow_null=True)
     policy_version = serializers.IntegerField(read_only=True)
+    escalation_reasons = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Why the order was escalated, oldest first."
+    )
+
+    def to_representation(self, row):
+        data = super().to_representation(row["clock"])
+        data["escalation_reasons"] = row["reasons"]
+        return data
 
 
 # --- configuration: service hours, holiday years, response standards ---------------------------------------

@@ -335,6 +335,7 @@ def policy_edit(request, pk=None):
                     fields=form.policy_fields(),
                     targets=form.targets(),
                     reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data.get("version") if policy else None,
                 )
             except ServiceError as exc:
                 messages.error(request, exc.message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -12,7 +13,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts.permissions import Capability, has_capability
-from kefu.accounts.selectors import department_ids_for, site_ids_for
+from kefu.accounts.selectors import department_ids_for, site_ids_for, sites_for
 from kefu.core.errors import not_found
 
 from .models import Attachment, WorkOrder, WorkOrderEvent
@@ -296,15 +297,26 @@ def customer_history_for(actor, customer_id, limit: int = 10) -> list[WorkOrder]
     return list(work_orders_for(actor).filter(customer_id=customer_id).order_by("-id")[:limit])
 
 
+def _today_in_each_site(field: str, sites, now) -> Q:
+    """ "Today" is the site's own calendar day: a site in another time zone starts its day at its midnight."""
+    cond = Q(pk__in=[])
+    for site in sites:
+        local = now.astimezone(zoneinfo.ZoneInfo(site.time_zone))
+        start = datetime.combine(local.date(), time.min, tzinfo=local.tzinfo)
+        cond |= Q(site_id=site.id, **{f"{field}__gte": start, f"{field}__lt": start + timedelta(days=1)})
+    return cond
+
+
 def dashboard_for(actor, *, site_id=None, now=None) -> dict:
     """Supervisor dashboard: today's intake by type and channel, open orders by status and per agent."""
     now = now or timezone.now()
-    local = timezone.localtime(now)
-    start = timezone.make_aware(datetime.combine(local.date(), time.min), local.tzinfo)
     qs = work_orders_for(actor)
+    sites = sites_for(actor).only("id", "time_zone")
     if site_id:
         qs = qs.filter(site_id=site_id)
-    today = qs.filter(created_at__gte=start, created_at__lt=start + timedelta(days=1))
+        sites = sites.filter(id=site_id)
+    sites = list(sites)
+    today = qs.filter(_today_in_each_site("created_at", sites, now))
     open_qs = qs.filter(status__in=OPEN_STATUSES)
     return {
         "today_total": today.count(),
@@ -316,5 +328,5 @@ def dashboard_for(actor, *, site_id=None, now=None) -> dict:
             .annotate(n=Count("id"))
             .order_by("-n")[:30]
         ),
-        "today_resolved": qs.filter(resolved_at__gte=start).count(),
+        "today_resolved": qs.filter(_today_in_each_site("resolved_at", sites, now)).count(),
     }

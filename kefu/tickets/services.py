@@ -296,6 +296,15 @@ def resolve_work_order(order: WorkOrder, *, actor, resolution: str, expected_ver
     return order
 
 
+def _answered_since_last_reopen(order: WorkOrder) -> bool:
+    """A reopened order was reopened because the earlier answer did not settle it, so it needs a new one."""
+    replies = order.events.filter(event_type="replied")
+    last_reopen = order.events.filter(event_type=f"status_{Action.REOPEN.value}").order_by("-id").first()
+    if last_reopen is not None:
+        replies = replies.filter(id__gt=last_reopen.id)
+    return replies.exists()
+
+
 @transaction.atomic
 def close_work_order(
     order: WorkOrder, *, actor, customer_response: str = "", expected_version: int | None = None
@@ -310,7 +319,7 @@ def close_work_order(
     hooks.fire(hooks.WORK_ORDER_CLOSING, work_order=order, actor=actor)
     if response:
         _record_reply(order, actor, response)
-    elif not order.events.filter(event_type="replied").exists():
+    elif not _answered_since_last_reopen(order):
         raise ServiceError(
             WorkOrderError.CUSTOMER_RESPONSE_REQUIRED,
             fields={"customer_response": [WorkOrderError.CUSTOMER_RESPONSE_REQUIRED.message]},

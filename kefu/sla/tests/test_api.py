@@ -388,3 +388,11 @@ def test_breaches_list_the_missed_targets(api, decided):
     assert row["work_order"]["id"] == missed.id and row["work_order"]["number"] == missed.number
     assert row["metric"] == "first_response" and row["breached_at"] == row["due_at"]
     assert row["policy"]["name"].startswith("报修") and row["policy_version"] == 1
+    assert row["escalation_reasons"] == []
+
+
+def test_breaches_carry_the_escalation_reasons(api, decided, agent, supervisor):
+    _, missed = decided
+    sla.escalate_work_order(missed, actor=agent, level="supervisor", reason="客户第三次来电催促")
+    [row] = api.get(f"{SLA}breaches/", period()).json()["results"]
+    assert "客户第三次来电催促" in row["escalation_reasons"]

@@ -571,6 +571,22 @@ def test_policy_list_shows_targets_and_edit_writes_a_version(client, manager, du
     assert "工程部承诺4小时修复" in page(client.get(reverse("sla:policy", args=[policy.pk])))
 
 
+def test_saving_a_policy_over_a_newer_version_is_refused(client, manager):
+    policy = SlaPolicy.objects.get(name__startswith="报修")
+    client.force_login(manager)
+    form = client.get(reverse("sla:policy", args=[policy.pk])).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, (list, bool))}
+    data.update(is_active="on", reason="第一次修改", resolution_minutes="300")
+    assert data["version"] == 1
+    assert client.post(reverse("sla:policy", args=[policy.pk]), data).status_code == 302
+    # A second editor still holding version 1 must not overwrite version 2 silently.
+    data.update(reason="第二个人的修改", resolution_minutes="100")
+    response = client.post(reverse("sla:policy", args=[policy.pk]), data)
+    assert response.status_code == 409
+    policy.refresh_from_db()
+    assert policy.version == 2 and policy.targets.get(metric="resolution").minutes == 300
+
+
 def test_new_policy_and_invalid_policy_input(client, manager):
     client.force_login(manager)
     before = SlaPolicy.objects.count()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kefu.core.errors import ServiceError
 from kefu.core.tests.fixtures import fast_password_hashing, make_staff  # noqa: F401
 from kefu.tickets import selectors, services
-from kefu.tickets.models import WorkOrderEvent
+from kefu.tickets.models import WorkOrder, WorkOrderEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -238,3 +240,21 @@ def _sql_order(sort):
     if field in selectors.NULLABLE_SORT_FIELDS:
         return [F(field).asc(nulls_last=True), "-id"]
     return [f"-{field}" if desc else field, "-id"]
+
+
+def test_dashboard_today_is_each_sites_own_calendar_day(make_order, site, other_site, supervisor):
+    other_site.time_zone = "Europe/London"
+    other_site.save(update_fields=["time_zone"])
+    both = make_staff("two-zones", "supervisor", sites=[site, other_site])
+    # 10:00 UTC is 18:00 on 2 December in Shanghai and 10:00 on 2 December in London.
+    created = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    shanghai = make_order(subject="上海当天")
+    london = make_order(actor=both, site_id=other_site.id, type="inquiry", customer_id=None, subject="伦敦当天")
+    WorkOrder.objects.filter(pk__in=[shanghai.pk, london.pk]).update(created_at=created)
+    # At 17:00 UTC it is already 3 December in Shanghai but still 2 December in London.
+    late = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+    assert selectors.dashboard_for(both, now=late)["today_total"] == 1
+    assert selectors.dashboard_for(both, site_id=other_site.id, now=late)["today_total"] == 1
+    assert selectors.dashboard_for(both, site_id=site.id, now=late)["today_total"] == 0
+    # At 12:00 UTC both sites are on 2 December.
+    assert selectors.dashboard_for(both, now=datetime(2026, 12, 2, 12, 0, tzinfo=UTC))["today_total"] == 2

@@ -181,6 +181,23 @@ def test_close_accepts_an_earlier_reply_to_the_customer(order_in, supervisor):
     assert types.count("replied") == 1
 
 
+def test_a_reopened_order_needs_a_new_answer_before_it_closes_again(order_in, supervisor):
+    order = order_in(S.IN_PROGRESS)
+    services.reply_to_customer(order, actor=supervisor, body="已更换灯管")
+    order = perform(WorkOrder.objects.get(pk=order.pk), A.RESOLVE, supervisor)
+    order = perform(order, A.CLOSE, supervisor, customer_response="")
+    order = services.reopen_work_order(order, actor=supervisor, reason="客户来电:灯又不亮了")
+    order = perform(order, A.START, supervisor)
+    order = perform(order, A.RESOLVE, supervisor)
+    before = _state(order)
+    with pytest.raises(ServiceError) as exc:
+        perform(order, A.CLOSE, supervisor, customer_response="")
+    assert exc.value.code == "customer_response_required"
+    assert _state(order) == before
+    order = perform(order, A.CLOSE, supervisor, customer_response="已告知客户:更换了镇流器")
+    assert WorkOrder.objects.get(pk=order.pk).status == S.CLOSED
+
+
 def test_closing_with_a_response_records_it_as_a_reply(order_in, supervisor):
     order = perform(order_in(S.RESOLVED), A.CLOSE, supervisor, customer_response="已告知客户处理结果")
     reply = WorkOrderEvent.objects.get(work_order=order, event_type="replied")
