@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 
 ALLOWED = {
     ".jpg": ("image/jpeg", [b"\xff\xd8\xff"]),
@@ -19,8 +20,26 @@ ALLOWED = {
 }
 
 
-def classify(filename: str, head: bytes) -> tuple[str, str] | None:
-    """(extension, content type) if the file is of an allowed type, else None."""
+# An Office file is a zip with a fixed part inside; any other zip renamed to .docx/.xlsx is refused.
+OFFICE_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+
+
+def _is_office_package(fileobj, part: str) -> bool:
+    try:
+        with zipfile.ZipFile(fileobj) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        fileobj.seek(0)
+    return "[Content_Types].xml" in names and part in names
+
+
+def classify(filename: str, head: bytes, fileobj=None) -> tuple[str, str] | None:
+    """(extension, content type) if the file is of an allowed type, else None.
+
+    Pass the (seekable) file to check Office packages beyond their zip signature.
+    """
     ext = os.path.splitext(filename or "")[1].lower()
     if ext not in ALLOWED:
         return None
@@ -39,4 +58,8 @@ def classify(filename: str, head: bytes) -> tuple[str, str] | None:
         return (ext, content_type) if head[4:8] == b"ftyp" else None
     if ext == ".webp" and head[8:12] != b"WEBP":
         return None
-    return (ext, content_type) if any(head.startswith(m) for m in magics) else None
+    if not any(head.startswith(m) for m in magics):
+        return None
+    if ext in OFFICE_PARTS and fileobj is not None and not _is_office_package(fileobj, OFFICE_PARTS[ext]):
+        return None
+    return ext, content_type

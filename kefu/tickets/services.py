@@ -480,7 +480,7 @@ def add_attachment(order: WorkOrder, *, actor, uploaded) -> Attachment:
     uploaded.seek(0)
     head = uploaded.read(64)
     uploaded.seek(0)
-    kind = classify(uploaded.name, head)
+    kind = classify(uploaded.name, head, uploaded)
     if kind is None:
         raise ServiceError(WorkOrderError.ATTACHMENT_TYPE, fields={"file": [WorkOrderError.ATTACHMENT_TYPE.message]})
     extension, content_type = kind

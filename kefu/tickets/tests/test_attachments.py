@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,38 @@ def test_allowed_types_are_recognised_by_their_bytes(name, content, expected):
 )
 def test_a_file_whose_bytes_do_not_match_its_type_is_refused(name, content):
     assert classify(name, content) is None
+
+
+def _zip(*parts):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for part in parts:
+            package.writestr(part, "<x/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "parts", "accepted"),
+    [
+        ("合同.docx", ("[Content_Types].xml", "word/document.xml"), True),
+        ("台帐.xlsx", ("[Content_Types].xml", "xl/workbook.xml"), True),
+        ("renamed.docx", ("readme.txt", "payload.exe"), False),
+        ("renamed.xlsx", ("[Content_Types].xml", "word/document.xml"), False),
+    ],
+)
+def test_only_real_office_packages_pass_as_docx_or_xlsx(media, order, agent, name, parts, accepted):
+    content = _zip(*parts)
+    if accepted:
+        assert services.add_attachment(order, actor=agent, uploaded=upload(name, content)).size == len(content)
+    else:
+        with pytest.raises(ServiceError) as exc:
+            services.add_attachment(order, actor=agent, uploaded=upload(name, content))
+        assert exc.value.code == "attachment_type" and not Attachment.objects.exists()
+
+
+def test_a_broken_zip_is_not_an_office_file(media, order, agent):
+    with pytest.raises(ServiceError):
+        services.add_attachment(order, actor=agent, uploaded=upload("a.docx", ZIP))
 
 
 def test_a_text_file_cut_in_the_middle_of_a_character_is_still_text():
