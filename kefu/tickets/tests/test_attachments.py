@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 
 from kefu.core.errors import ServiceError
 from kefu.core.tests.fixtures import fast_password_hashing  # noqa: F401
 from kefu.tickets import services
 from kefu.tickets.attachments import classify
 from kefu.tickets.models import Attachment, WorkOrderEvent
+from kefu.tickets.tasks import ORPHAN_GRACE_SECONDS, sweep_orphan_attachments
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 64
@@ -186,3 +188,17 @@ def test_a_technician_attaches_only_to_orders_sent_to_him(media, make_order, tec
     with pytest.raises(ServiceError) as exc:
         services.add_attachment(other, actor=technician, uploaded=upload("a.png", PNG))
     assert exc.value.code == "not_your_order"
+
+
+def test_a_file_left_behind_by_a_rolled_back_upload_is_swept(media, order, agent):
+    kept = services.add_attachment(order, actor=agent, uploaded=upload("现场.png", PNG))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost = services.add_attachment(order, actor=agent, uploaded=upload("回滚.png", PNG))
+        orphan = Path(lost.file.path)
+        raise RuntimeError("the enclosing action failed after the upload")
+    assert orphan.exists() and not Attachment.objects.filter(pk=lost.pk).exists()
+    # Within the grace period nothing is touched (its transaction might still be running).
+    assert sweep_orphan_attachments() == 0
+    later = time.time() + ORPHAN_GRACE_SECONDS + 60
+    assert sweep_orphan_attachments(now=later) == 1
+    assert not orphan.exists() and Path(kept.file.path).exists()
