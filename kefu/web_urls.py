@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from kefu.accounts import views as account_views
 from kefu.core import inbox
+from kefu.customers import archive_views
 from kefu.customers import views as customer_views
 from kefu.sla import views as sla_views
 from kefu.tickets import views as ticket_views
@@ -28,6 +29,13 @@ customers = (
         path("lookup/", customer_views.lookup, name="lookup"),
         path("phones/<int:pk>/reveal/", customer_views.reveal_phone, name="reveal_phone"),
         path("<int:pk>/", customer_views.customer_detail, name="detail"),
+        # Archive second cut (credit, enterprise contacts, qualification documents, export): kefu/customers/archive_views.py
+        path("<int:pk>/credit/", archive_views.rate_credit, name="rate_credit"),
+        path("<int:pk>/contacts/", archive_views.add_contact, name="add_contact"),
+        path("contacts/<int:pk>/remove/", archive_views.remove_contact, name="remove_contact"),
+        path("<int:pk>/documents/", archive_views.add_document, name="add_document"),
+        path("documents/<int:pk>/", archive_views.document, name="document"),
+        path("export/", archive_views.export, name="export"),
     ],
     "customers",
 )

@@ -72,12 +72,18 @@ def _render(panels: Iterable[Panel], obj, request) -> list[dict]:
     return rendered
 
 
-def order_panels(order, request) -> list[dict]:
-    return _render((p for p in _order_panels.values() if not p.types or order.type in p.types), order, request)
+def order_panels(order, request, column: str | None = None) -> list[dict]:
+    # Filtered before the contexts are built: a page renders each column separately and must not pay twice.
+    panels = (
+        p
+        for p in _order_panels.values()
+        if (not p.types or order.type in p.types) and (column is None or p.column == column)
+    )
+    return _render(panels, order, request)
 
 
-def customer_panels(customer, request) -> list[dict]:
-    return _render(_customer_panels.values(), customer, request)
+def customer_panels(customer, request, column: str | None = None) -> list[dict]:
+    return _render((p for p in _customer_panels.values() if column is None or p.column == column), customer, request)
 
 
 @dataclass(frozen=True)

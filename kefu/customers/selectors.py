@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import site_ids_for
-from kefu.core.errors import not_found
+from kefu.core.errors import CoreError, ServiceError, not_found
 from kefu.core.phones import search_digits
 
-from .models import Customer, CustomerPhone
+from .models import Customer, CustomerDocument, CustomerExport, CustomerPhone, EnterpriseContact
 
 LOOKUP_LIMIT = 10
 
@@ -80,3 +81,49 @@ def primary_phones_for(actor, customer_ids) -> dict[int, CustomerPhone]:
     for phone in rows:
         out.setdefault(phone.customer_id, phone)
     return out
+
+
+def contacts_for(customer) -> list:
+    return list(customer.contacts.filter(is_active=True).order_by("id"))
+
+
+def documents_for(actor, customer) -> list:
+    """Qualification documents are listed only to roles that may open them (the desk roles and leads)."""
+    if not has_capability(actor, Capability.MANAGE_CUSTOMERS):
+        return []
+    return list(customer.documents.select_related("uploaded_by").order_by("uploaded_at", "id"))
+
+
+def get_contact_for(actor, contact_id) -> EnterpriseContact:
+    try:
+        return EnterpriseContact.objects.select_related("customer").get(
+            pk=int(contact_id), customer__site_id__in=site_ids_for(actor)
+        )
+    except (EnterpriseContact.DoesNotExist, TypeError, ValueError):
+        raise not_found() from None
+
+
+def get_document_for(actor, document_id) -> CustomerDocument:
+    """Another site's document is a 404; a role without archive rights is refused (403) by the caller's check."""
+    try:
+        document = CustomerDocument.objects.select_related("customer").get(
+            pk=int(document_id), customer__site_id__in=site_ids_for(actor)
+        )
+    except (CustomerDocument.DoesNotExist, TypeError, ValueError):
+        raise not_found() from None
+    if not has_capability(actor, Capability.MANAGE_CUSTOMERS):
+        raise ServiceError(CoreError.PERMISSION_DENIED)
+    return document
+
+
+def credit_history_for(customer) -> list:
+    return list(
+        customer.events.filter(event_type="credit_rated").select_related("actor").order_by("-created_at", "-id")
+    )
+
+
+def exports_log(actor, limit: int = 50) -> list:
+    """Recent exports, for the leads who may export (the log is theirs to audit)."""
+    if not has_capability(actor, Capability.EXPORT_CUSTOMERS):
+        return []
+    return list(CustomerExport.objects.select_related("actor").order_by("-created_at", "-id")[:limit])

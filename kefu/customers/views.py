@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.core.errors import ServiceError
+from kefu.core.extensions import customer_timeline
 from kefu.core.views import add_service_error, not_found_as_404
 
 from . import selectors, services
-from .forms import CustomerSearchForm, RevealPhoneForm
+from .forms import CreditRatingForm, CustomerDocumentForm, CustomerSearchForm, EnterpriseContactForm, RevealPhoneForm
+from .models import CustomerKind
 
 PAGE_SIZE = 50
 
@@ -93,6 +95,16 @@ def _render_detail(request, customer, *, forms=None, revealed=None, status=200):
             "customer": customer,
             "phones": phones,
             "tags": list(customer.tags.all()),
+            # Every contact from every app that registered a timeline source (orders, surveys, follow-ups …).
+            "timeline": customer_timeline(customer, actor, limit=50),
+            "credit_history": selectors.credit_history_for(customer)[:5],
+            "is_enterprise": customer.kind == CustomerKind.ENTERPRISE,
+            "contacts": selectors.contacts_for(customer),
+            "documents": selectors.documents_for(actor, customer),
+            "can_manage": has_capability(actor, Capability.MANAGE_CUSTOMERS),
+            "credit_form": CreditRatingForm(initial={"rating": customer.credit_rating or None}),
+            "contact_form": EnterpriseContactForm(auto_id="id_contact_%s"),
+            "document_form": CustomerDocumentForm(auto_id="id_document_%s"),
         },
         status=status,
     )

@@ -132,6 +132,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["site", "created_at"], name="wo_site_created"),
             models.Index(fields=["customer", "id"], name="wo_customer"),
             models.Index(fields=["site", "status", "due_at", "id"], name="wo_site_status_due"),
+            # Deadline order over every status: only orders with a running clock have a due instant.
+            models.Index(fields=["site", "due_at", "id"], name="wo_site_due", condition=models.Q(due_at__isnull=False)),
             models.Index(fields=["site", "sla_state", "id"], name="wo_site_sla_state"),
         ]
         constraints = [

@@ -15,12 +15,12 @@ def extension_nav(user):
 
 @register.simple_tag(takes_context=True)
 def order_panels(context, order, column="main"):
-    return [p for p in extensions.order_panels(order, context["request"]) if p["column"] == column]
+    return extensions.order_panels(order, context["request"], column)
 
 
 @register.simple_tag(takes_context=True)
 def customer_panels(context, customer, column="main"):
-    return [p for p in extensions.customer_panels(customer, context["request"]) if p["column"] == column]
+    return extensions.customer_panels(customer, context["request"], column)
 
 
 @register.simple_tag(takes_context=True)

@@ -6,7 +6,8 @@ from contextlib import contextmanager
 
 import pytest
 from django.apps import apps
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
+from django.utils import timezone
 
 from kefu.core.history import GUARD_MESSAGE, Event, guarded_tables
 from kefu.core.tests.fixtures import fast_password_hashing  # noqa: F401
@@ -58,18 +59,38 @@ def history_rows(customer, agent, make_order):
 
 
 def _append_plain_row(model):
-    """A row for an event table the flow above does not reach (another app's): its required links point at
-    whatever rows exist. Appending is what such a table allows, so this goes through the ORM."""
-    values = {"event_type": "test_row"}
+    """A row for an event table the flow above does not reach (another app's). Appending is what such a table
+    allows, so this goes through the ORM; missing parents are made the same plain way."""
+    return _plain_row(model, {"event_type": "test_row"})
+
+
+def _plain_row(model, values, depth=0):
+    assert depth < 4, f"{model.__name__}: extend the history_rows fixture"
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.name in values or field.has_default() or field.null:
+        if field.name in values or field.has_default() or (field.primary_key and not field.is_relation):
             continue
         if field.is_relation:
             target = field.related_model.objects.order_by("pk").first()
-            assert target is not None, f"{model.__name__}.{field.name}: extend the history_rows fixture"
-            values[field.name] = target
+            if field.null:  # linked where something exists: check constraints may tie a link to a kind
+                values[field.name] = target
+                continue
+            values[field.name] = target or _plain_row(field.related_model, {}, depth + 1)
+        elif field.null:
+            continue
+        elif field.blank and isinstance(field, (models.CharField, models.TextField)):
+            values[field.name] = ""
         elif field.choices:
             values[field.name] = field.choices[0][0]
+        elif isinstance(field, models.DateTimeField):
+            values[field.name] = timezone.now()
+        elif isinstance(field, models.DateField):
+            values[field.name] = timezone.localdate()
+        elif isinstance(field, (models.CharField, models.TextField)):
+            values[field.name] = "样例"
+        elif isinstance(field, models.BooleanField):
+            values[field.name] = False
+        elif isinstance(field, (models.IntegerField, models.DecimalField)):
+            values[field.name] = 1
     return model.objects.create(**values)
 
 

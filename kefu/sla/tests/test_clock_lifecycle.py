@@ -158,7 +158,7 @@ def test_promised_reply_reminder_and_breach(duty_site, make_order, agent, superv
 
 
 def test_reply_keeps_the_promise(duty_site, make_order, agent):
-    order = make_order(type="complaint", accept_now=True)
+    order = make_order(type="inquiry", accept_now=True)
     sla.promise_reply(order, actor=agent, promised_at=timezone.now() + timedelta(hours=2))
     wo.reply_to_customer(order, actor=agent, body="已与商户协调,同意退货")
     assert clock(order, Metric.PROMISED_REPLY).state == ClockState.FULFILLED

@@ -69,7 +69,9 @@ def test_load_demo_creates_the_promised_counts(demo, db):
     assert Customer.objects.count() == 300
     assert Customer.objects.filter(site__kind="property", kind="enterprise").exists()
     assert set(Customer.objects.values_list("tier", flat=True)) == {"A", "B", "C"}
-    assert WorkOrder.objects.count() == 3000
+    # The generated spine; the type apps add a few dozen more through their services (DEMO_DATA_LOADED).
+    assert demo.counts["work_orders"] == 3000
+    assert 3000 <= WorkOrder.objects.count() < 3200
     assert set(WorkOrder.objects.values_list("type", flat=True)) == {
         "inquiry", "complaint", "suggestion", "repair", "after_sales", "special_service", "lost_found", "other",
     }  # fmt: skip
@@ -91,7 +93,10 @@ def test_every_history_replays_through_the_status_machine_to_the_order_status(de
     events = defaultdict(list)
     for e in WorkOrderEvent.objects.order_by("created_at", "id").iterator(chunk_size=5000):
         events[e.work_order_id].append(e)
-    for order in WorkOrder.objects.all().iterator(chunk_size=1000):
+    # The generated orders (the first ids); those the type apps add run through the real services on the real
+    # clock and their histories are checked by those apps' own tests.
+    generated = WorkOrder.objects.order_by("id")[: demo.counts["work_orders"]]
+    for order in generated.iterator(chunk_size=1000):
         history = events[order.id]
         assert history[0].event_type == "created" and history[0].created_at == order.created_at
         assert history[0].new["number"] == order.number

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import html
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -390,13 +391,14 @@ def test_agent_never_sees_a_colleagues_phone_but_a_supervisor_does(client, agent
 def test_detail_query_count_does_not_grow_with_the_timeline(client, agent, make_order, django_assert_max_num_queries):
     order = make_order(accept_now=True)
     client.force_login(agent)
-    # 10 for the page + the bell's unread count + the deadline panel's clocks and escalations (issue 6).
-    with django_assert_max_num_queries(13):
+    # 10 for the page + the bell's unread count + the deadline panel's clocks and escalations (issue 6)
+    # + the repair sheet, the follow-up visits (2) and the survey link panels.
+    with django_assert_max_num_queries(17):
         client.get(reverse("tickets:detail", args=[order.pk]))
     for i in range(15):
         services.reply_to_customer(order, actor=agent, body=f"答复{i}")
         services.add_internal_note(order, actor=agent, body=f"备注{i}")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("tickets:detail", args=[order.pk]))
     assert len(response.context["timeline"]) == 32
 
@@ -617,7 +619,7 @@ def test_dashboard_is_for_supervisors_only(client, agent, technician):
 
 
 def _po_entries(path: Path):
-    """(msgid, msgstr, flags) per entry; a small reader so the test needs no extra package."""
+    """(msgctxt, msgid, msgstr, flags) per entry; a small reader so the test needs no extra package."""
     entries, current, key = [], None, None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
@@ -625,12 +627,15 @@ def _po_entries(path: Path):
                 entries.append(current)
             current, key = None, None
             continue
-        current = current or {"msgid": "", "msgstr": "", "flags": "", "plural": False}
+        current = current or {"msgctxt": "", "msgid": "", "msgstr": "", "flags": "", "plural": False}
         if line.startswith("#,"):
             current["flags"] += line
         elif line.startswith("msgid_plural"):
             current["plural"] = True
             key = None
+        elif line.startswith("msgctxt "):
+            key = "msgctxt"
+            current[key] = ast.literal_eval(line[8:])
         elif line.startswith("msgid "):
             key = "msgid"
             current[key] = ast.literal_eval(line[6:])
@@ -661,6 +666,18 @@ def test_every_message_of_the_chinese_catalogue_is_translated(po):
     assert untranslated == []
     assert fuzzy == []
     assert po.with_suffix(".mo").exists()
+
+
+def test_no_message_is_translated_two_ways_across_catalogues():
+    # Django merges every catalogue into one per language: the same msgid (and context) translated differently
+    # in two catalogues silently shows only one of them. A different meaning needs a context (pgettext).
+    seen = defaultdict(dict)
+    for po in _catalogues():
+        for e in _po_entries(po):
+            if e["msgid"] and e["msgstr"]:
+                seen[(e["msgctxt"], e["msgid"])][po.parents[3].name] = e["msgstr"]
+    clashes = {key: by_app for key, by_app in seen.items() if len(set(by_app.values())) > 1}
+    assert clashes == {}
 
 
 def test_pages_speak_chinese(client, agent, make_order):

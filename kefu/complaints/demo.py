@@ -1,0 +1,2 @@
+def load_demo_complaints(**payload):
+    pass

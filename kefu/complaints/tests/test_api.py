@@ -1,0 +1,120 @@
+"""The complaint API: intake and actions through HTTP, structured 400s that write nothing, scope and roles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from conftest import client_for
+from kefu.complaints.models import Complaint, ComplaintEvent, CoordinationTask, Proposal
+from kefu.customers.models import Customer
+from kefu.tickets.models import WorkOrder
+
+BASE = "/api/v1/complaints/"
+
+
+def _intake(site_, customer, **kw):
+    body = {
+        "site": site_.id, "customer": customer.id, "channel": "walk_in", "subject": "试衣间灯坏了无人处理",
+        "product": "试衣服务", "category": "环境设施", "demand": "尽快修好并道歉", "complainant_name": "张伟",
+        "contact": "13812345678", "apology_note": "当面致歉",
+    }  # fmt: skip
+    body.update(kw)
+    return body
+
+
+def test_intake_through_the_api(site, agent, customer):
+    response = client_for(agent).post(BASE, _intake(site, customer), format="json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["category"] == "环境设施" and data["contact"] == "138****5678" and data["status"] == "accepted"
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"complainant_name": ""}, "complainant_name"),
+        ({"contact": ""}, "contact"),
+        ({"subject": ""}, "subject"),
+        ({"product": ""}, "product"),
+        ({"category": "不存在的类别"}, "category"),
+        ({"demand": ""}, "demand"),
+        ({"apology_note": ""}, "apology_note"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"site": "x"}, "site"),
+        ({"subject": "a\x00b"}, "subject"),
+        ({"complained_at": "yesterday"}, "complained_at"),
+    ],
+)
+def test_bad_intake_is_a_400_and_writes_nothing(site, agent, customer, change, field):
+    response = client_for(agent).post(BASE, _intake(site, customer, **change), format="json")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert field in body["fields"] and body["message"]
+    assert not WorkOrder.objects.exists() and not Complaint.objects.exists() and not ComplaintEvent.objects.exists()
+
+
+def test_bad_action_input_is_a_400_and_writes_nothing(investigating, agent, shop_user):
+    client = client_for(agent)
+    pk = investigating.pk
+    assert client.post(f"{BASE}{pk}/proposals/", {"text": ""}, format="json").status_code == 400
+    assert client.post(f"{BASE}{pk}/tasks/", {"party": "shop", "owner": shop_user.id}, format="json").status_code == 400
+    r = client.post(f"{BASE}{pk}/compensations/", {"kind": "refund", "amount": "-1"}, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "amount_invalid"
+    assert client.post(f"{BASE}{pk}/answers/", {"accepted": "perhaps"}, format="json").status_code == 400
+    assert not Proposal.objects.exists() and not CoordinationTask.objects.exists()
+    assert list(investigating.events.values_list("event_type", flat=True)) == ["registered", "investigation_started"]
+
+
+def test_other_sites_complaint_is_a_404(investigating, outsider, two_proposals):
+    client = client_for(outsider)
+    assert client.get(f"{BASE}{investigating.pk}/").status_code == 404
+    assert client.post(f"{BASE}{investigating.pk}/proposals/", {"text": "x"}, format="json").status_code == 404
+    assert client.post(f"{BASE}proposals/{two_proposals[0].pk}/approve/", {}, format="json").status_code == 404
+
+
+def test_agent_cannot_approve_through_the_api(two_proposals, agent, supervisor):
+    r = client_for(agent).post(f"{BASE}proposals/{two_proposals[0].pk}/approve/", {}, format="json")
+    assert r.status_code == 403 and r.json()["code"] == "permission_denied"
+    r = client_for(supervisor).post(f"{BASE}proposals/{two_proposals[0].pk}/approve/", {}, format="json")
+    assert r.status_code == 200 and r.json()["proposals"][0]["status"] == "approved"
+
+
+def test_generic_work_order_reply_of_a_complaint_is_refused_through_the_api(investigating, agent):
+    order = investigating.work_order
+    r = client_for(agent).post(f"/api/v1/work-orders/{order.pk}/reply/", {"body": "好的"}, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "no_approved_proposal"
+
+
+def test_shop_user_sees_only_its_own_tasks_through_the_api(investigating, agent, shop_user, technician, engineering):
+    due = (timezone.now() + timedelta(hours=3)).isoformat()
+    client = client_for(agent)
+    assert client.post(f"{BASE}{investigating.pk}/tasks/", {"party": "shop", "owner": shop_user.id,
+                       "instruction": "请说明情况", "due_at": due}, format="json").status_code == 200  # fmt: skip
+    client.post(f"{BASE}{investigating.pk}/tasks/", {"party": "department", "department": engineering.id,
+                "owner": technician.id, "instruction": "检查灯具", "due_at": due}, format="json")  # fmt: skip
+    mine, theirs = CoordinationTask.objects.order_by("id")
+    shop = client_for(shop_user)
+    assert [t["id"] for t in shop.get(f"{BASE}tasks/").json()["results"]] == [mine.pk]
+    assert shop.get(f"{BASE}tasks/{theirs.pk}/").status_code == 404
+    assert shop.get(f"{BASE}{investigating.pk}/").status_code == 404  # no work-order access for shop logins
+    r = shop.post(f"{BASE}tasks/{mine.pk}/respond/", {"response": "灯具已更换"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "responded"
+
+
+def test_full_complaint_through_the_api(investigating, agent, supervisor, shop_user):
+    client, pk = client_for(agent), investigating.pk
+    for text in ("全额退款", "换货"):
+        assert client.post(f"{BASE}{pk}/proposals/", {"text": text}, format="json").status_code == 200
+    first = Proposal.objects.get(number=1)
+    client_for(supervisor).post(f"{BASE}proposals/{first.pk}/approve/", {"note": "同意"}, format="json")
+    assert client_for(shop_user).post(f"{BASE}proposals/{first.pk}/shop-confirm/", {}, format="json").status_code == 200
+    r = client.post(f"{BASE}{pk}/reply/", {"body": "同意全额退款", "channel": "phone", "apology_repeated": True},
+                    format="json")  # fmt: skip
+    assert r.status_code == 200, r.content
+    assert client.post(f"{BASE}{pk}/answers/", {"accepted": True}, format="json").json()["outcome"] == "accepted"
+    r = client.post(f"{BASE}{pk}/close/", {"root_cause": "面料", "preventive_measure": "验货"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    assert Customer.objects.count() == 1

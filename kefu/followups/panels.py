@@ -1,0 +1,66 @@
+"""What the followups app adds to pages of lower apps: the work-order panel, the customer panel, the timeline."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kefu.accounts.permissions import Capability, has_capability
+from kefu.core.extensions import TimelineEntry
+
+from . import selectors
+from .holidays import label_of
+from .models import VisitStatus
+
+
+def order_panel(order, request):
+    """The follow-up visits of this order with their evaluation forms, and the revisit that opened it, if any."""
+    actor = request.user
+    visits = selectors.follow_ups_of_order(actor, order)
+    origin = selectors.opened_from(actor, order)
+    if not visits and origin is None:
+        return None
+    return {
+        "order": order,
+        "visits": visits,
+        "origin": origin,
+        "may_perform": has_capability(actor, Capability.PERFORM_FOLLOW_UP),
+    }
+
+
+def customer_panel(customer, request):
+    visits = selectors.visits_of_customer(request.user, customer, 10)
+    if not visits:
+        return None
+    return {"customer": customer, "visits": visits}
+
+
+def _title(visit) -> str:
+    if visit.work_order_id:
+        return _("Follow-up of %(number)s") % {"number": visit.work_order.number}
+    if visit.holiday:
+        return _("Holiday revisit (%(holiday)s)") % {"holiday": label_of(visit.holiday.split(","))}
+    return _("Revisit: %(role)s") % {"role": visit.get_role_display()}
+
+
+def timeline(customer, actor, limit):
+    entries = []
+    for visit in selectors.visits_of_customer(actor, customer, limit):
+        attempts = list(visit.attempt_rows.all())
+        last = attempts[-1] if attempts else None
+        if visit.status == VisitStatus.UNREACHABLE:
+            detail = _("Customer not reachable")
+        elif last is not None and last.reached:
+            detail = f"{last.get_satisfaction_display()} · {last.score}/5 {last.comments}".strip()
+        else:
+            detail = ""
+        entries.append(
+            TimelineEntry(
+                at=visit.completed_at or visit.created_at,
+                kind="follow_up",
+                title=_title(visit),
+                detail=detail,
+                url=reverse("followups:detail", args=[visit.pk]),
+            )
+        )
+    return entries

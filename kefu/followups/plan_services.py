@@ -1,0 +1,355 @@
+"""Revisit plans by tier (seed 001 VIP客户管理, TIER-04…TIER-08): definitions, roles, generation, regeneration.
+
+A year's plan for a customer is a fixed template per tier (periods do not depend on the customer), so generation
+computes each tier's template once and writes rows for all customers in bulk: plain multi-row INSERTs that skip
+entries already present (the partial unique index), never one ORM save per visit.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kefu.accounts.models import Role, User
+from kefu.accounts.permissions import Capability
+from kefu.accounts.selectors import get_site_for
+from kefu.core.errors import CoreError, ServiceError, invalid
+from kefu.customers.models import Customer, CustomerKind, Tier
+
+from . import defaults, holidays
+from .errors import FollowUpError
+from .models import (
+    FollowUp,
+    FollowUpEvent,
+    InfoItem,
+    Occasion,
+    OnDissatisfied,
+    PlanRole,
+    PlanScope,
+    PlanYear,
+    RevisitSettings,
+    RoleAssignment,
+    Source,
+    TierDefinition,
+    VisitStatus,
+)
+from .services import clean_text, local_date, require, require_site, staff_at
+
+TIER_LIMITS = {
+    "account_manager_per_month": (0, 4),
+    "department_manager_per_month": (0, 4),
+    "leadership_every_months": (0, 12),
+    "company_head_per_year": (0, 4),
+}
+INSERT_BATCH = 5_000
+
+
+# ---- configuration ----------------------------------------------------------------------------------------------
+
+
+def tier_definitions(site) -> dict[str, TierDefinition]:
+    """The site's A/B/C definitions; the seed's defaults are created the first time they are needed."""
+    found = {d.tier: d for d in TierDefinition.objects.filter(site=site)}
+    for tier in Tier.values:
+        if tier not in found:
+            found[tier], _ = TierDefinition.objects.get_or_create(site=site, tier=tier, defaults=defaults.TIERS[tier])
+    return found
+
+
+def revisit_settings(site) -> RevisitSettings:
+    row, _ = RevisitSettings.objects.get_or_create(
+        site=site, defaults={"scope": PlanScope.ENTERPRISE, "holidays": list(holidays.DEFAULT_HOLIDAYS)}
+    )
+    return row
+
+
+# Who holds a role when nobody was assigned: the closest staff role at the site.
+_DEFAULT_ROLE_ORDER = {
+    PlanRole.ACCOUNT_MANAGER: (Role.SUPERVISOR, Role.AGENT, Role.MANAGER),
+    PlanRole.DEPARTMENT_MANAGER: (Role.MANAGER, Role.SUPERVISOR),
+    PlanRole.LEADERSHIP: (Role.MANAGER, Role.ADMIN, Role.SUPERVISOR),
+    PlanRole.COMPANY_HEAD: (Role.ADMIN, Role.MANAGER),
+}
+
+
+def role_holders(site) -> dict[str, User | None]:
+    assigned = {
+        a.role: a.user for a in RoleAssignment.objects.filter(site=site, user__is_active=True).select_related("user")
+    }
+    staff = list(User.objects.filter(sites=site, is_active=True, is_system=False).order_by("id"))
+    holders = {}
+    for role, fallbacks in _DEFAULT_ROLE_ORDER.items():
+        holder = assigned.get(role)
+        for staff_role in fallbacks:
+            if holder is None:
+                holder = next((u for u in staff if u.role == staff_role), None)
+        holders[role] = holder
+    return holders
+
+
+@transaction.atomic
+def assign_role(site, role: str, *, actor, user_id) -> RoleAssignment:
+    require(actor, Capability.MANAGE_FOLLOW_UP_RULES)
+    require_site(actor, site.id)
+    if role not in PlanRole.values:
+        raise invalid({"role": CoreError.INVALID_INPUT.message})
+    user = staff_at(site.id, user_id)
+    row = RoleAssignment.objects.select_for_update().filter(site=site, role=role).first()
+    old = row.user_id if row else None
+    if row is None:
+        row = RoleAssignment.objects.create(site=site, role=role, user=user)
+    elif row.user_id != user.pk:
+        row.user = user
+        row.save(update_fields=["user"])
+    else:
+        return row
+    FollowUpEvent.objects.create(
+        site=site, actor=actor, event_type=f"role_assigned:{role}", old={"user": old}, new={"user": user.pk}
+    )
+    return row
+
+
+@transaction.atomic
+def update_tier_definition(site, tier: str, *, actor, **values) -> TierDefinition:
+    require(actor, Capability.MANAGE_FOLLOW_UP_RULES)
+    require_site(actor, site.id)
+    if tier not in Tier.values:
+        raise invalid({"tier": CoreError.INVALID_INPUT.message})
+    definition = TierDefinition.objects.select_for_update().get(pk=tier_definitions(site)[tier].pk)
+    errors = {}
+    for field, (low, high) in TIER_LIMITS.items():
+        value = values.get(field, getattr(definition, field))
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors[field] = [str(FollowUpError.VALUE_OUT_OF_RANGE.message)]
+    items = values.get("information_items", definition.information_items)
+    if not isinstance(items, list | tuple) or any(i not in InfoItem.values for i in items):
+        errors["information_items"] = [str(CoreError.INVALID_INPUT.message)]
+    if errors:
+        raise invalid(errors)
+    if "criteria" in values:
+        values["criteria"] = clean_text(values["criteria"], "criteria", max_length=500)
+    values["information_items"] = sorted(set(items), key=InfoItem.values.index)
+    old, new = {}, {}
+    for field in (*TIER_LIMITS, "criteria", "holiday_visits", "information_items"):
+        if field in values and getattr(definition, field) != values[field]:
+            old[field], new[field] = getattr(definition, field), values[field]
+            setattr(definition, field, values[field])
+    if new:
+        definition.save()
+        FollowUpEvent.objects.create(site=site, actor=actor, event_type=f"tier_changed:{tier}", old=old, new=new)
+    return definition
+
+
+@transaction.atomic
+def update_revisit_settings(site, *, actor, scope: str, holiday_codes) -> RevisitSettings:
+    require(actor, Capability.MANAGE_FOLLOW_UP_RULES)
+    require_site(actor, site.id)
+    if scope not in PlanScope.values:
+        raise invalid({"scope": CoreError.INVALID_INPUT.message})
+    codes = list(holiday_codes or [])
+    if any(c not in holidays.HOLIDAYS for c in codes):
+        error = FollowUpError.UNKNOWN_HOLIDAY
+        raise ServiceError(error, fields={"holidays": [error.message]})
+    row = RevisitSettings.objects.select_for_update().get(pk=revisit_settings(site).pk)
+    codes = [c for c in holidays.HOLIDAYS if c in codes]
+    old = {"scope": row.scope, "holidays": row.holidays}
+    if old == {"scope": scope, "holidays": codes}:
+        return row
+    row.scope, row.holidays = scope, codes
+    row.save(update_fields=["scope", "holidays"])
+    FollowUpEvent.objects.create(
+        site=site, actor=actor, event_type="settings_changed", old=old, new={"scope": scope, "holidays": codes}
+    )
+    return row
+
+
+# ---- the plan template ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    role: str
+    occasion: str
+    planned_on: date  # start of the due period (the entry's identity with role and occasion)
+    due_on: date
+    holiday: str = ""
+
+
+def _split(first: date, last: date, parts: int) -> list[tuple[date, date]]:
+    """`parts` consecutive periods covering first..last (2 per month: 1st–15th, 16th–end)."""
+    span = (last - first).days + 1
+    cuts = [first.toordinal() + span * i // parts for i in range(parts + 1)]
+    return [(date.fromordinal(cuts[i]), date.fromordinal(cuts[i + 1] - 1)) for i in range(parts)]
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _months(year: int, first_month: int, length: int) -> tuple[date, date]:
+    last_month = min(12, first_month + length - 1)
+    return date(year, first_month, 1), _month_end(year, last_month)
+
+
+def tier_template(definition: TierDefinition, year: int, holiday_visits) -> list[Entry]:
+    entries: list[Entry] = []
+    for month in range(1, 13):
+        first, last = date(year, month, 1), _month_end(year, month)
+        for role, per_month in (
+            (PlanRole.ACCOUNT_MANAGER, definition.account_manager_per_month),
+            (PlanRole.DEPARTMENT_MANAGER, definition.department_manager_per_month),
+        ):
+            if per_month:
+                entries += [Entry(role, Occasion.REGULAR, a, b) for a, b in _split(first, last, per_month)]
+    every = definition.leadership_every_months
+    if every:
+        for month in range(1, 13, every):
+            entries.append(Entry(PlanRole.LEADERSHIP, Occasion.REGULAR, *_months(year, month, every)))
+    per_year = definition.company_head_per_year
+    if per_year:
+        length = 12 // per_year
+        for month in range(1, 13, length):
+            entries.append(Entry(PlanRole.COMPANY_HEAD, Occasion.REGULAR, *_months(year, month, length)))
+    if definition.holiday_visits:
+        seen = set()
+        for visit in holiday_visits:
+            if visit.visit_on not in seen:  # two festivals with no workday between them share one visit
+                seen.add(visit.visit_on)
+                entries.append(
+                    Entry(
+                        PlanRole.ACCOUNT_MANAGER,
+                        Occasion.HOLIDAY,
+                        visit.visit_on,
+                        max(visit.visit_on, visit.last_day),
+                        ",".join(visit.codes),
+                    )
+                )
+    return entries
+
+
+# ---- generation -------------------------------------------------------------------------------------------------
+
+_COLUMNS = (
+    "site_id", "customer_id", "source", "role", "occasion", "holiday", "tier", "method", "assignee_id",
+    "planned_on", "due_on", "status", "attempts", "max_attempts", "retry_after_hours", "on_dissatisfied",
+    "overdue", "created_at", "work_order_id", "next_attempt_at", "completed_at",
+)  # fmt: skip
+
+
+def _insert(rows: list[tuple]) -> int:
+    """Multi-row INSERT that skips entries already planned (a rerun or a regeneration never duplicates)."""
+    if not rows:
+        return 0
+    table = FollowUp._meta.db_table
+    cols = ", ".join(_COLUMNS)
+    verb, tail = ("INSERT OR IGNORE", "") if connection.vendor == "sqlite" else ("INSERT", " ON CONFLICT DO NOTHING")
+    placeholder = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    # SQLite allows 32766 bound parameters per statement.
+    per_statement = max(1, 32_000 // len(_COLUMNS))
+    inserted = 0
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), per_statement):
+            chunk = rows[i : i + per_statement]
+            sql = f"{verb} INTO {table} ({cols}) VALUES {', '.join([placeholder] * len(chunk))}{tail}"
+            cursor.execute(sql, [v for row in chunk for v in row])
+            inserted += cursor.rowcount
+    return inserted
+
+
+def _scope(site, settings: RevisitSettings):
+    qs = Customer.objects.filter(site=site)
+    return qs.filter(kind=CustomerKind.ENTERPRISE) if settings.scope == PlanScope.ENTERPRISE else qs
+
+
+def _generate(site, year: int, customers, *, start: date, now) -> tuple[int, list[str]]:
+    """Write the plan entries of `year` due on or after `start` for (customer_id, tier) pairs."""
+    settings = revisit_settings(site)
+    definitions = tier_definitions(site)
+    holders = role_holders(site)
+    visits, warnings = holidays.holiday_visits(year, settings.holidays)
+    templates = {}
+    for tier, definition in definitions.items():
+        entries = [e for e in tier_template(definition, year, visits) if e.due_on >= start]
+        for e in entries:
+            if holders[e.role] is None:
+                error = FollowUpError.NO_ASSIGNEE
+                raise ServiceError(error, fields={"role": [error.message]})
+        templates[tier] = [
+            (
+                site.id, None, Source.PLAN, e.role, e.occasion, e.holiday, tier, defaults.ROLE_METHODS[e.role],
+                holders[e.role].pk, e.planned_on, e.due_on, VisitStatus.OPEN, 0, 1, 24, OnDissatisfied.RECORD_ONLY,
+                False, now, None, None, None,
+            )
+            for e in entries
+        ]  # fmt: skip
+    ops = connection.ops
+    created = ops.adapt_datetimefield_value(now)
+    for tier, rows in templates.items():
+        templates[tier] = [
+            (*row[:9], ops.adapt_datefield_value(row[9]), ops.adapt_datefield_value(row[10]), *row[11:17], created,
+             *row[18:])
+            for row in rows
+        ]  # fmt: skip
+    written = 0
+    batch: list[tuple] = []
+    for customer_id, tier in customers:
+        for row in templates.get(tier, ()):
+            batch.append((row[0], customer_id, *row[2:]))
+        if len(batch) >= INSERT_BATCH:
+            written += _insert(batch)
+            batch = []
+    written += _insert(batch)
+    return written, warnings
+
+
+@transaction.atomic
+def generate_revisit_plans(site_id: int, *, actor, year: int, now=None) -> dict:
+    """Plan `year` for every customer in the site's scope: from today on (this year) or the whole next year."""
+    require(actor, Capability.MANAGE_FOLLOW_UP_RULES)
+    site = get_site_for(actor, site_id)
+    now = now or timezone.now()
+    today = local_date(site, now)
+    if not isinstance(year, int) or not today.year <= year <= today.year + 1:
+        error = FollowUpError.YEAR_OUT_OF_RANGE
+        raise ServiceError(error, fields={"year": [error.message]})
+    start = max(date(year, 1, 1), today)
+    customers = _scope(site, revisit_settings(site)).values_list("id", "tier").order_by("id").iterator(10_000)
+    written, warnings = _generate(site, year, customers, start=start, now=now)
+    PlanYear.objects.update_or_create(site=site, year=year, defaults={"generated_at": now, "warnings": warnings})
+    FollowUpEvent.objects.create(
+        site=site,
+        actor=actor,
+        event_type="plans_generated",
+        new={"year": year, "visits": written, "warnings": warnings},
+    )
+    return {"year": year, "visits": written, "warnings": warnings}
+
+
+def regenerate_for_customer(customer: Customer, *, actor, now=None) -> dict:
+    """A tier change: open plan visits still ahead are cancelled and the new tier's plan written from today on;
+    visits done (or already overdue) stay as they are. Runs inside the tier change's transaction."""
+    site = customer.site
+    now = now or timezone.now()
+    today = local_date(site, now)
+    future = FollowUp.objects.filter(customer=customer, source=Source.PLAN, status=VisitStatus.OPEN, due_on__gte=today)
+    cancelled = future.update(status=VisitStatus.CANCELLED, completed_at=now)
+    written = 0
+    in_scope = _scope(site, revisit_settings(site)).filter(pk=customer.pk).exists()
+    years = PlanYear.objects.filter(site=site, year__gte=today.year).values_list("year", flat=True)
+    if in_scope:
+        for year in sorted(years):
+            start = max(date(year, 1, 1), today)
+            n, _warnings = _generate(site, year, [(customer.pk, customer.tier)], start=start, now=now)
+            written += n
+    FollowUpEvent.objects.create(
+        site=site,
+        customer=customer,
+        actor=actor,
+        event_type="plan_regenerated",
+        new={"tier": customer.tier, "cancelled": cancelled, "planned": written},
+    )
+    return {"cancelled": cancelled, "planned": written}

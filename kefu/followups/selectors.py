@@ -1,0 +1,163 @@
+"""Reads of follow-up visits, scoped by the actor's sites (another site's visit is a 404, never a 403)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from kefu.accounts.permissions import Capability, has_capability
+from kefu.accounts.selectors import site_ids_for
+from kefu.core.errors import CoreError, ServiceError, not_found
+
+from .models import FOLLOW_UP_TYPES, FollowUp, FollowUpAttempt, FollowUpRule, Source, VisitStatus
+from .services import rule_for
+
+COUNTED = ~Q(status=VisitStatus.CANCELLED)
+
+
+def follow_ups_for(actor) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(site_id__in=site_ids_for(actor))
+
+
+def get_follow_up_for(actor, follow_up_id) -> FollowUp:
+    try:
+        return (
+            follow_ups_for(actor).select_related("customer", "work_order", "assignee", "site").get(pk=int(follow_up_id))
+        )
+    except (FollowUp.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise not_found() from None
+
+
+def todo_for(actor, *, today: date | None = None, now=None) -> QuerySet[FollowUp]:
+    """今日回访: the actor's open visits whose period has begun and whose next attempt is due."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    return (
+        follow_ups_for(actor)
+        .filter(assignee=actor, status=VisitStatus.OPEN, planned_on__lte=today)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .select_related("customer", "work_order")
+        .order_by("due_on", "planned_on", "id")
+    )
+
+
+def _require_lead(actor) -> None:
+    if not has_capability(actor, Capability.VIEW_SATISFACTION):
+        raise ServiceError(CoreError.PERMISSION_DENIED)
+
+
+def overdue_for(actor, *, site_id=None, today: date | None = None) -> QuerySet[FollowUp]:
+    """Open visits past their due date, for supervisors; the view groups them per person."""
+    _require_lead(actor)
+    today = today or timezone.localdate()
+    qs = follow_ups_for(actor).filter(status=VisitStatus.OPEN, due_on__lt=today)
+    if site_id:
+        qs = qs.filter(site_id=site_id)
+    return qs.select_related("customer", "assignee", "work_order").order_by("assignee_id", "due_on", "id")
+
+
+def overdue_counts(actor, *, site_id=None, today: date | None = None) -> list[dict]:
+    rows = (
+        overdue_for(actor, site_id=site_id, today=today)
+        .order_by()
+        .values("assignee_id", "assignee__display_name", "assignee__username")
+        .annotate(n=Count("id"))
+        .order_by("-n", "assignee_id")
+    )
+    return [
+        {"assignee_id": r["assignee_id"], "name": r["assignee__display_name"] or r["assignee__username"], "n": r["n"]}
+        for r in rows
+    ]
+
+
+def _rate(done: int, due: int) -> float | None:
+    return round(done / due, 4) if due else None
+
+
+def revisit_rate(actor, *, start: date, end: date, site_id=None, assignee_id=None) -> list[dict]:
+    """回访率 per person (FU-06): visits done / visits due in [start, end] by due date; cancelled ones do not count.
+
+    Actors without the reporting capability only get their own figure (the appraisal issue reads this)."""
+    qs = follow_ups_for(actor).filter(COUNTED, due_on__gte=start, due_on__lte=end)
+    if not has_capability(actor, Capability.VIEW_SATISFACTION):
+        assignee_id = actor.id
+    if site_id:
+        qs = qs.filter(site_id=site_id)
+    if assignee_id:
+        qs = qs.filter(assignee_id=assignee_id)
+    rows = (
+        qs.order_by()
+        .values("assignee_id", "assignee__display_name", "assignee__username")
+        .annotate(due=Count("id"), done=Count("id", filter=Q(status=VisitStatus.DONE)))
+        .order_by("assignee_id")
+    )
+    return [
+        {
+            "assignee_id": r["assignee_id"],
+            "name": r["assignee__display_name"] or r["assignee__username"],
+            "due": r["due"],
+            "done": r["done"],
+            "rate": _rate(r["done"], r["due"]),
+        }
+        for r in rows
+    ]
+
+
+def plan_completion(actor, *, start: date, end: date, site_id=None) -> list[dict]:
+    """Completion of tier plans per tier and role level (TIER-08) for visits due in [start, end]."""
+    _require_lead(actor)
+    qs = follow_ups_for(actor).filter(COUNTED, source=Source.PLAN, due_on__gte=start, due_on__lte=end)
+    if site_id:
+        qs = qs.filter(site_id=site_id)
+    rows = (
+        qs.order_by()
+        .values("tier", "role")
+        .annotate(
+            due=Count("id"),
+            done=Count("id", filter=Q(status=VisitStatus.DONE)),
+            overdue=Count("id", filter=Q(status=VisitStatus.OPEN, overdue=True)),
+        )
+        .order_by("tier", "role")
+    )
+    return [{**r, "rate": _rate(r["done"], r["due"])} for r in rows]
+
+
+def attempts_of(follow_up: FollowUp) -> QuerySet[FollowUpAttempt]:
+    return follow_up.attempt_rows.select_related("actor", "opened_order").order_by("created_at", "id")
+
+
+def follow_ups_of_order(actor, order) -> list[FollowUp]:
+    if order.site_id not in site_ids_for(actor):
+        return []
+    return list(
+        FollowUp.objects.filter(work_order=order)
+        .select_related("assignee")
+        .prefetch_related("attempt_rows__opened_order", "attempt_rows__actor")
+        .order_by("id")
+    )
+
+
+def opened_from(actor, order) -> FollowUpAttempt | None:
+    """The revisit whose dissatisfied customer made `order` (a linked complaint), if any."""
+    if order.site_id not in site_ids_for(actor):
+        return None
+    return FollowUpAttempt.objects.filter(opened_order=order).select_related("follow_up__work_order").first()
+
+
+def rules_for(actor, site) -> list[FollowUpRule]:
+    if site.id not in site_ids_for(actor):
+        raise not_found()
+    return [rule_for(site, t.value) for t in FOLLOW_UP_TYPES]
+
+
+def visits_of_customer(actor, customer, limit: int) -> list[FollowUp]:
+    if customer.site_id not in site_ids_for(actor):
+        return []
+    return list(
+        FollowUp.objects.filter(customer=customer, status__in=[VisitStatus.DONE, VisitStatus.UNREACHABLE])
+        .select_related("assignee", "work_order")
+        .prefetch_related("attempt_rows")
+        .order_by("-completed_at", "-id")[:limit]
+    )

@@ -1,0 +1,2 @@
+def load(**payload):
+    pass

@@ -1,0 +1,38 @@
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import ErrorCode
+
+
+class RepairError(ErrorCode):
+    NOT_A_REPAIR = (_("This work order has no repair sheet."), 404)
+    NOT_YOUR_DEPARTMENT = (_("Only staff of the department this repair was dispatched to may do this."), 403)
+    DEPARTMENT_REQUIRED = (_("Choose the department to dispatch the repair to."), 400)
+    FAULT_REQUIRED = (_("Describe the fault."), 400)
+    LOCATION_REQUIRED = (_("Give the location: building and unit, the shop, or the public area."), 400)
+    FACILITY_REQUIRED = (_("Choose the damaged public facility."), 400)
+    CONTACT_REQUIRED = (_("Give the contact person."), 400)
+    CONTACT_PHONE_INVALID = (_("The contact phone number is not valid."), 400)
+    APPOINTMENT_REQUIRED = (_("An appointment needs a time window (from and until)."), 400)
+    APPOINTMENT_ORDER = (_("The appointment must end after it starts."), 400)
+    ALREADY_ACCEPTED = (_("This repair has already been accepted."), 409)
+    NOT_ACCEPTED = (_("Accept the repair before recording the arrival."), 409)
+    ARRIVAL_BEFORE_ACCEPTANCE = (_("The arrival time cannot be earlier than the acceptance."), 400)
+    TIME_IN_FUTURE = (_("The time cannot be in the future."), 400)
+    ALREADY_ARRIVED = (_("The arrival has already been recorded."), 409)
+    NOT_ARRIVED = (_("Record the arrival on site first."), 409)
+    WORK_DONE_REQUIRED = (_("Describe the work done."), 400)
+    RESULT_REQUIRED = (_("Record the result of the repair."), 400)
+    ALREADY_COMPLETED = (_("The work is already completed; it can no longer be changed."), 409)
+    NOT_COMPLETED = (_("The repair work is not completed yet."), 409)
+    FEE_REQUIRED = (_("Record whether the repair is free or chargeable before completing it."), 400)
+    AMOUNT_REQUIRED = (_("A chargeable repair needs an amount greater than zero."), 400)
+    SETTLEMENT_REQUIRED = (_("A chargeable repair needs a settlement type."), 400)
+    FREE_WITH_AMOUNT = (_("A free repair must have no amount."), 400)
+    QUANTITY_POSITIVE = (_("The quantity must be greater than zero."), 400)
+    PART_NAME_REQUIRED = (_("Give the part or material and its unit."), 400)
+    CONFIRMER_REQUIRED = (_("Give the name of the customer who confirms."), 400)
+    CONFIRMATION_TIME_REQUIRED = (_("Give the time of the customer's confirmation."), 400)
+    CONFIRMATION_BEFORE_COMPLETION = (_("The confirmation cannot be earlier than the completion."), 400)
+    ALREADY_CONFIRMED = (_("The customer has already confirmed this repair."), 409)
+    SIGNATURE_INVALID = (_("The signature must be a PNG image."), 400)
+    ORDER_NOT_OPEN = (_("This work order is no longer open."), 409)

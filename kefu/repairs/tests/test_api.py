@@ -1,0 +1,136 @@
+"""The repair API: the whole flow over HTTP, structured 400s with nothing written, 404 outside one's scope."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.utils import timezone
+
+from conftest import client_for
+from kefu.repairs.models import RepairEvent, RepairPart, RepairSheet
+from kefu.tickets.models import WorkOrder
+
+from .conftest import PNG_1X1
+
+pytestmark = pytest.mark.django_db
+
+
+def _body(site, engineering, customer, **kw):
+    body = {
+        "site": site.id,
+        "customer": customer.id,
+        "reporter_type": "resident",
+        "fault": "厨房水槽下水堵塞",
+        "location_kind": "unit",
+        "building": "5栋",
+        "unit": "1单元301",
+        "access": "appointment",
+        "appointment_start": "2026-12-03T09:00:00+08:00",
+        "appointment_end": "2026-12-03T11:00:00+08:00",
+        "contact_name": "张伟",
+        "contact_phone": "13812345678",
+        "department": engineering.id,
+        "priority": 2,
+    }
+    body.update(kw)
+    return body
+
+
+def test_repair_from_call_to_confirmation_over_the_api(site, engineering, customer, agent, technician):
+    desk, tech = client_for(agent), client_for(technician)
+    r = desk.post("/api/v1/repairs/", _body(site, engineering, customer), format="json", HTTP_IDEMPOTENCY_KEY="rep-1")
+    assert r.status_code == 201, r.json()
+    pk = r.json()["work_order"]
+    assert r.json()["stage"] == "dispatched" and r.json()["contact_phone"] == "138****5678"
+    again = desk.post(
+        "/api/v1/repairs/", _body(site, engineering, customer), format="json", HTTP_IDEMPOTENCY_KEY="rep-1"
+    )
+    assert again.json()["work_order"] == pk and RepairSheet.objects.count() == 1
+
+    assert [row["work_order"] for row in tech.get("/api/v1/repairs/").json()] == [pk]
+    assert tech.post(f"/api/v1/repairs/{pk}/accept/").json()["stage"] == "accepted"
+    assert tech.post(f"/api/v1/repairs/{pk}/arrive/", {}, format="json").json()["stage"] == "on_site"
+    part = tech.post(f"/api/v1/repairs/{pk}/parts/", {"name": "PVC弯头", "quantity": "2", "unit": "个"}, format="json")
+    assert part.status_code == 201
+    photo = io.BytesIO(PNG_1X1)
+    photo.name = "堵塞.png"
+    assert tech.post(f"/api/v1/repairs/{pk}/photos/", {"file": photo}, format="multipart").status_code == 201
+    fee = tech.post(
+        f"/api/v1/repairs/{pk}/fee/", {"chargeable": True, "amount": "35.00", "settlement": "alipay"}, format="json"
+    )
+    assert fee.json()["fee_amount"] == "35.00" and fee.json()["is_paid"] is True
+    done = tech.post(
+        f"/api/v1/repairs/{pk}/complete/",
+        {"work_done": "拆洗存水弯，更换弯头", "result": "下水通畅", "labour_minutes": 40},
+        format="json",
+    )
+    assert done.json()["status"] == "awaiting_customer"
+    signature = io.BytesIO(PNG_1X1)
+    signature.name = "signature.png"
+    confirmed = tech.post(
+        f"/api/v1/repairs/{pk}/confirm/",
+        {"name": "张伟", "confirmed_at": timezone.now().isoformat(), "signature": signature},
+        format="multipart",
+    )
+    assert confirmed.status_code == 200, confirmed.json()
+    assert confirmed.json()["status"] == "resolved" and confirmed.json()["signature"] is not None
+    assert [p["name"] for p in confirmed.json()["parts"]] == ["PVC弯头"]
+
+
+def test_bad_create_is_a_structured_400_and_writes_nothing(site, engineering, customer, agent):
+    r = client_for(agent).post(
+        "/api/v1/repairs/", _body(site, engineering, customer, appointment_end=None), format="json"
+    )
+    assert r.status_code == 400
+    assert r.json()["code"] == "appointment_required" and "appointment_start" in r.json()["fields"]
+    assert "预约" in r.json()["message"]
+    assert WorkOrder.objects.count() == 0 and RepairSheet.objects.count() == 0
+
+
+def test_bad_fee_is_a_structured_400_and_writes_nothing(on_site, technician):
+    client = client_for(technician)
+    pk = on_site.work_order_id
+    r = client.post(f"/api/v1/repairs/{pk}/fee/", {"chargeable": False, "amount": "20"}, format="json")
+    assert (r.status_code, r.json()["code"]) == (400, "free_with_amount")
+    assert r.json()["fields"] == {"fee_amount": [r.json()["message"]]}
+    r = client.post(f"/api/v1/repairs/{pk}/parts/", {"name": "螺丝", "quantity": "-1", "unit": "个"}, format="json")
+    assert (r.status_code, r.json()["code"]) == (400, "quantity_positive")
+    on_site.refresh_from_db()
+    assert on_site.settlement == "" and not RepairPart.objects.exists()
+    assert not RepairEvent.objects.filter(event_type__in=["fee_recorded", "part_added"]).exists()
+
+
+def test_arrival_before_acceptance_is_a_400(make_repair, technician):
+    sheet = make_repair()
+    client = client_for(technician)
+    pk = sheet.work_order_id
+    assert client.post(f"/api/v1/repairs/{pk}/arrive/", {}, format="json").json()["code"] == "not_accepted"
+    client.post(f"/api/v1/repairs/{pk}/accept/")
+    r = client.post(f"/api/v1/repairs/{pk}/arrive/", {"arrived_at": "2020-01-01T08:00:00+08:00"}, format="json")
+    assert (r.status_code, r.json()["code"]) == (400, "arrival_before_acceptance")
+
+
+def test_another_departments_repair_is_a_404_for_a_technician(make_repair, technician, guard, security_dept):
+    theirs = make_repair(department_id=security_dept.id)
+    client = client_for(technician)
+    assert client.get(f"/api/v1/repairs/{theirs.work_order_id}/").status_code == 404
+    assert client.post(f"/api/v1/repairs/{theirs.work_order_id}/accept/").status_code == 404
+    assert client.get("/api/v1/repairs/").json() == []
+    assert client_for(guard).get(f"/api/v1/repairs/{theirs.work_order_id}/").status_code == 200
+
+
+def test_other_site_repair_is_a_404(make_repair, outsider):
+    sheet = make_repair()
+    client = client_for(outsider)
+    assert client.get(f"/api/v1/repairs/{sheet.work_order_id}/").json()["code"] == "not_found"
+    assert client.post(f"/api/v1/repairs/{sheet.work_order_id}/accept/").status_code == 404
+
+
+def test_handover_endpoint(make_repair, agent, outsider, site):
+    make_repair()
+    since = "2020-01-01T00:00:00Z"
+    r = client_for(agent).get("/api/v1/repairs/handover/", {"site": site.id, "since": since})
+    assert r.status_code == 200 and len(r.json()["open_sheets"]) == 1 and r.json()["fee_total"] == "0.00"
+    assert client_for(outsider).get("/api/v1/repairs/handover/", {"site": site.id, "since": since}).status_code == 404
+    assert client_for(agent).get("/api/v1/repairs/handover/", {"site": site.id}).status_code == 400

@@ -1,0 +1,8 @@
+from django.db import migrations
+
+from kefu.core.history import AppendOnly
+
+
+class Migration(migrations.Migration):
+    dependencies = [("surveys", "0001_initial")]
+    operations = [AppendOnly("SurveyEvent")]

@@ -1,0 +1,104 @@
+"""Campaigns send the questionnaire to a segment: tier, tag, key customers, had an order of type X in a period."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from kefu.core.errors import ServiceError
+from kefu.customers.services import create_customer, set_key_customer
+from kefu.surveys import sending, services
+from kefu.surveys.models import Survey, SurveyCampaign
+from kefu.tickets.models import WorkOrder
+from kefu.tickets.services import create_work_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(site, agent, other_site):
+    a = create_customer(actor=agent, site_id=site.id, name="甲", phones=["13800000001"], tier="A", tags=["会员"])
+    b = create_customer(actor=agent, site_id=site.id, name="乙", phones=["13800000002"], tier="A")
+    c = create_customer(actor=agent, site_id=site.id, name="丙", phones=["13800000003"], tier="C", tags=["会员"])
+    set_key_customer(c, actor=agent, flagged=True, reason="多次投诉")
+    for who, kind, day in ((a, "repair", 5), (b, "complaint", 5), (c, "repair", 20)):
+        order = create_work_order(
+            actor=agent, site_id=site.id, type=kind, channel="phone", subject="测试", customer_id=who.id
+        )
+        WorkOrder.objects.filter(pk=order.pk).update(
+            created_at=timezone.make_aware(datetime(2026, 11, day, 10), timezone.get_current_timezone())
+        )
+    return {"a": a, "b": b, "c": c}
+
+
+def _segment(manager, site, template, **kw):
+    campaign = services.create_campaign(actor=manager, site_id=site.id, name="季度调查", template_id=template.id, **kw)
+    return {c.name for c in sending.segment_customers(campaign)}
+
+
+def test_segment_by_tier(people, manager, site, template):
+    assert _segment(manager, site, template, tier="A") == {"甲", "乙"}
+
+
+def test_segment_by_tag(people, manager, site, template):
+    tag_id = people["a"].tags.get().pk
+    assert _segment(manager, site, template, tag_id=tag_id) == {"甲", "丙"}
+
+
+def test_segment_key_customers(people, manager, site, template):
+    assert _segment(manager, site, template, key_customers_only=True) == {"丙"}
+
+
+def test_segment_by_order_type_in_period(people, manager, site, template):
+    kw = dict(order_type="repair", order_from=date(2026, 11, 1), order_to=date(2026, 11, 10))
+    assert _segment(manager, site, template, **kw) == {"甲"}
+    assert _segment(manager, site, template, order_type="repair") == {"甲", "丙"}
+
+
+def test_segment_conditions_combine(people, manager, site, template):
+    assert _segment(manager, site, template, tier="A", order_type="complaint") == {"乙"}
+
+
+def test_run_sends_once_per_round_and_repeats_after_the_period(people, manager, site, template):
+    campaign = services.create_campaign(
+        actor=manager, site_id=site.id, name="月度调查", template_id=template.id, tier="A", repeat_days=30
+    )
+    now = timezone.now()
+    assert sending.run_campaign(campaign, actor=manager, now=now) == 2
+    campaign.refresh_from_db()
+    assert campaign.next_run_at == now + timedelta(days=30)
+    assert sending.run_campaign(campaign, actor=manager, now=now + timedelta(days=1)) == 0
+    assert sending.run_due_campaigns(now=now + timedelta(days=30)) == 0  # next run moved to day 31
+    assert sending.run_due_campaigns(now=now + timedelta(days=31)) == 2
+    assert Survey.objects.filter(campaign=campaign).count() == 4
+
+
+def test_bad_period_is_refused_and_nothing_written(people, manager, site, template):
+    with pytest.raises(ServiceError) as err:
+        services.create_campaign(
+            actor=manager,
+            site_id=site.id,
+            name="x",
+            template_id=template.id,
+            order_from=date(2026, 11, 10),
+            order_to=date(2026, 11, 1),
+        )
+    assert err.value.code == "bad_period" and not SurveyCampaign.objects.exists()
+
+
+def test_tag_of_another_site_is_refused(people, manager, site, template, other_site, outsider):
+    foreign = create_customer(actor=outsider, site_id=other_site.id, name="外", phones=["13800000009"], tags=["外部"])
+    with pytest.raises(ServiceError):
+        services.create_campaign(
+            actor=manager, site_id=site.id, name="x", template_id=template.id, tag_id=foreign.tags.get().pk
+        )
+    assert not SurveyCampaign.objects.exists()
+
+
+def test_agent_may_not_run_campaigns(people, manager, agent, site, template):
+    campaign = services.create_campaign(actor=manager, site_id=site.id, name="x", template_id=template.id)
+    with pytest.raises(ServiceError) as err:
+        sending.run_campaign(campaign, actor=agent)
+    assert err.value.status == 403 and not Survey.objects.exists()
