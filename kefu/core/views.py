@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from django.http import Http404
+from django.shortcuts import render
 
 from .errors import CoreError, ServiceError
 
@@ -36,3 +37,26 @@ def add_service_error(form, exc: ServiceError, *, rename: dict[str, str] | None 
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+class ServiceErrorMiddleware:
+    """The last line for web pages: a ServiceError that escapes a view is the user's problem (no permission, a
+    stale link, a refused step), so it gets its status and its Chinese message, never a 500. The API answers
+    through its own exception handler before this is reached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ServiceError):
+            return None
+        if exception.error is CoreError.NOT_FOUND:
+            template, status = "404.html", 404
+        elif exception.status == 403:
+            template, status = "403.html", 403
+        else:
+            template, status = "400.html", exception.status if 400 <= exception.status < 500 else 400
+        return render(request, template, {"message": exception.message}, status=status)
