@@ -30,13 +30,24 @@ def _can(actor, order, step: Step) -> bool:
     return ticket_selectors.works_on(actor, order)
 
 
-def _form(views, key, form_class, actor, order, failed, initial=None):
+class _Choices:
+    """The pick lists of the panel's forms, read once per panel however many forms it shows."""
+
+    def __init__(self, views, actor, order):
+        self._load = lambda: views.choices_for(actor, site_id=order.site_id)
+        self._value = None
+
+    def get(self) -> dict:
+        if self._value is None:
+            self._value = self._load()
+        return self._value
+
+
+def _form(choices: _Choices, key, form_class, order, failed, initial=None):
     if failed and failed[0] == key:
         return failed[1]
     with timezone.override(order.site.time_zone):
-        return form_class(
-            initial=initial or {}, auto_id=f"id_{key}_%s", **views.choices_for(actor, site_id=order.site_id)
-        )
+        return form_class(initial=initial or {}, auto_id=f"id_{key}_%s", **choices.get())
 
 
 def suggestion_panel(order, request):
@@ -51,10 +62,11 @@ def suggestion_panel(order, request):
         return {
             "suggestion": None,
             "order": order,
-            "details_form": _form(views, "details", forms.DetailsForm, actor, order, failed),
+            "details_form": _form(_Choices(views, actor, order), "details", forms.DetailsForm, order, failed),
             "details_url": reverse("suggestions:details", args=[order.pk]),
         }
     steps = []
+    choices = _Choices(views, actor, order)
     if is_open(order.status):
         for step in transitions.allowed_steps(suggestion.stage):
             if not _can(actor, order, step):
@@ -65,7 +77,7 @@ def suggestion_panel(order, request):
                 {
                     "key": step.value,
                     "label": step.label,
-                    "form": _form(views, step.value, form_class, actor, order, failed, initial),
+                    "form": _form(choices, step.value, form_class, order, failed, initial),
                     "url": reverse("suggestions:step", args=[suggestion.pk, step.value]),
                     "style": STEP_STYLE.get(step, ""),
                     "open": bool(failed and failed[0] == step.value),
@@ -108,6 +120,7 @@ def inquiry_panel(order, request):
     failed = getattr(request, views.FAILED_ATTR, None)
     inquiry = selectors.inquiry_of_order(order)
     actions = []
+    choices = _Choices(views, actor, order)
     if is_open(order.status) and ticket_selectors.works_on(actor, order):
         labels = {"answer": _("Answer"), "park": _("Can't answer now"), "transfer": _("Transfer (转接)")}
         for key, (form_class, _run, _done) in views.INQUIRY_FORMS.items():
@@ -117,9 +130,7 @@ def inquiry_panel(order, request):
                 {
                     "key": key,
                     "label": labels[key],
-                    "form": _form(
-                        views, f"inquiry_{key}", form_class, actor, order, failed, {"version": order.version}
-                    ),
+                    "form": _form(choices, f"inquiry_{key}", form_class, order, failed, {"version": order.version}),
                     "url": reverse("suggestions:inquiry_action", args=[order.pk, key]),
                     "style": "primary" if key == "answer" else "",
                     "open": key == "answer" or bool(failed and failed[0] == f"inquiry_{key}"),

@@ -205,3 +205,14 @@ def test_categories_cannot_be_added_by_desk_or_department_staff(client, request,
     from kefu.suggestions.models import SuggestionCategory
 
     assert not SuggestionCategory.objects.filter(name="停车").exists()
+
+
+def test_the_suggestion_panel_reads_its_pick_lists_once_however_many_steps_it_offers(
+    client, supervisor, at, django_assert_max_num_queries
+):
+    # Forwarded: adopt and reject (each with staff, department and category lists) plus progress steps are offered.
+    s = at(Stage.FORWARDED)
+    _login(client, supervisor)
+    with django_assert_max_num_queries(24):
+        response = client.get(reverse("tickets:detail", args=[s.work_order_id]))
+    assert response.status_code == 200
