@@ -35,6 +35,7 @@ class LostFoundError(ErrorCode):
     APPEARANCE_REQUIRED = (_("Describe the missing person (appearance, clothing)."), 400)
     BROADCAST_TEXT_REQUIRED = (_("Enter the text that was broadcast."), 400)
     CHANNEL_REQUIRED = (_("Choose the channel."), 400)
+    BEFORE_LAST_SEEN = (_("The time cannot be earlier than when the person was last seen."), 400)
     ALREADY_FOUND = (_("The outcome of this report has already been recorded."), 409)
     OUTCOME_REQUIRED = (_("Choose the outcome."), 400)
     HANDED_TO_REQUIRED = (_("Name the guardian or officer the person was handed to."), 400)

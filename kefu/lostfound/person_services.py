@@ -40,6 +40,16 @@ def _lock_report(report: LostPersonReport, actor) -> LostPersonReport:
     return LostPersonReport.objects.select_for_update().select_related("work_order").get(pk=found.pk)
 
 
+def _after_last_seen(raw, report: LostPersonReport, field: str):
+    """Nothing about the search can precede the disappearance. Times are typed to the minute, so one within the
+    minute the person was last seen counts as that moment (the search never lasts less than nothing); an empty
+    time means now, even if the last-seen time was typed a little ahead of the desk's clock."""
+    value = past_time(raw, field)
+    if raw is not None and value < report.last_seen_at.replace(second=0, microsecond=0):
+        raise ServiceError(E.BEFORE_LAST_SEEN, fields={field: [E.BEFORE_LAST_SEEN.message]})
+    return max(value, report.last_seen_at)
+
+
 def _existing_customer(site_id: int, phone: str) -> int | None:
     """A reporter already in the archive is recognised by the number (no duplicate customer)."""
     parsed = parse_phone(phone or "")
@@ -144,7 +154,7 @@ def record_broadcast(report: LostPersonReport, *, actor, body: str, channel: str
         raise ServiceError(E.ALREADY_FOUND)
     body = text(body, "text", max_length=1000, required=E.BROADCAST_TEXT_REQUIRED, multiline=True)
     channel = choice(channel, BroadcastChannel.choices, "channel", required=E.CHANNEL_REQUIRED)
-    at = past_time(broadcast_at, "broadcast_at")
+    at = _after_last_seen(broadcast_at, report, "broadcast_at")
     row = Broadcast.objects.create(report=report, broadcast_at=at, channel=channel, text=body, by=actor)
     event(
         report.work_order.site_id,
@@ -179,7 +189,7 @@ def record_person_found(
         raise ServiceError(E.HANDED_TO_REQUIRED, fields={"handed_to": [E.HANDED_TO_REQUIRED.message]})
     found_place = text(found_place, "found_place", max_length=200)
     note = text(note, "note", max_length=2000, multiline=True)
-    found_at = past_time(found_at, "found_at")
+    found_at = _after_last_seen(found_at, report, "found_at")
     order = report.work_order
     report.found_at, report.outcome, report.handed_to = found_at, outcome, handed_to
     report.found_place, report.resolved_by = found_place, actor

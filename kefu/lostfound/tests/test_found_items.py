@@ -42,6 +42,28 @@ def test_registration_starts_the_custody_chain_with_the_finder(register, agent):
     assert list(item.events.values_list("event_type", flat=True)) == ["item_registered"]
 
 
+def test_found_item_records_what_where_when_finder_photo_and_storage(register, agent, media):
+    found_at = timezone.now() - timedelta(hours=3)
+    item = register(
+        found_at=found_at,
+        storage_place="客服中心失物柜 A-01",
+        received_by="保安郑刚",
+        received_place="三楼岗亭",
+        photo=photo_upload(),
+    )
+    item = FoundItem.objects.get(pk=item.pk)
+    assert (item.what, item.category, item.found_place) == ("黑色钱包", "wallet", "三楼女洗手间洗手台")
+    assert item.found_at == found_at and item.finder_name == "保洁员王阿姨"
+    assert item.storage_place == "客服中心失物柜 A-01" and item.registered_by == agent
+    assert item.photos.get().content_type == "image/png"
+    # Whoever first took it from the finder is the first link of the chain, at the place it was handed over.
+    first = item.handovers.get()
+    assert (first.from_holder, first.to_holder, first.place) == ("保洁员王阿姨", "保安郑刚", "三楼岗亭")
+    assert item.current_holder == "保安郑刚"
+    registered = item.events.get(event_type="item_registered").new
+    assert registered["photo"] == item.photos.get().pk and registered["handover"]["to"] == "保安郑刚"
+
+
 def test_custody_chain_complete(register, agent):
     item = register()
     # A handover from someone other than the current holder is refused and writes nothing.

@@ -10,7 +10,7 @@ from django.utils import timezone
 from kefu.core.errors import ServiceError
 from kefu.core.models import Notification
 from kefu.lostfound import person_services, selectors
-from kefu.lostfound.models import Broadcast, LostPersonReport
+from kefu.lostfound.models import Broadcast, LostFoundEvent, LostPersonReport
 from kefu.tickets import services as tickets
 from kefu.tickets.models import Priority, WorkOrder
 
@@ -71,13 +71,45 @@ def test_lost_person_report_is_urgent_and_records_broadcasts(report, agent, supe
         "status_start",
         "status_resolve",
     ]
-    events = list(report.work_order.found_items.none()) or list(
-        selectors.LostFoundEvent.objects.filter(work_order=order).values_list("event_type", flat=True)
-    )
+    events = list(LostFoundEvent.objects.filter(work_order=order).values_list("event_type", flat=True))
     assert events == ["person_reported", "broadcast_recorded", "broadcast_recorded", "person_found"]
     with pytest.raises(ServiceError) as exc:
         person_services.record_broadcast(report, actor=agent, body="再广播", channel="pa")
     assert exc.value.code == "already_found"
+
+
+def test_lost_person_resolution_time_is_recorded(report, agent):
+    person_services.record_broadcast(report, actor=agent, body="乐乐小朋友请到一楼服务台", channel="pa")
+    found_at = timezone.now() - timedelta(minutes=2)
+    person_services.record_person_found(
+        report, actor=agent, outcome="found", found_place="一楼服务台", found_at=found_at, note="孩子自己走到服务台"
+    )
+    report.refresh_from_db()
+    order = WorkOrder.objects.get(pk=report.work_order_id)
+    assert report.found_at == found_at and report.outcome == "found" and report.resolved_by == agent
+    local = timezone.localtime(found_at).strftime("%Y-%m-%d %H:%M")
+    assert order.status == "resolved" and order.resolved_at is not None and local in order.resolution
+    # How long the search took: from the report to the person being found.
+    assert timedelta(0) < report.found_at - report.last_seen_at < timedelta(minutes=10)
+
+
+def test_broadcast_and_found_time_cannot_precede_the_last_sighting(report, agent):
+    before = report.last_seen_at - timedelta(minutes=5)
+    for fn, kw, field in [
+        (person_services.record_broadcast, dict(body="广播", channel="pa", broadcast_at=before), "broadcast_at"),
+        (person_services.record_person_found, dict(outcome="found", found_at=before), "found_at"),
+    ]:
+        with pytest.raises(ServiceError) as exc:
+            fn(report, actor=agent, **kw)
+        assert exc.value.code == "before_last_seen" and field in exc.value.fields
+    report.refresh_from_db()
+    assert not Broadcast.objects.exists() and report.found_at is None
+    assert not LostFoundEvent.objects.filter(event_type__in=["broadcast_recorded", "person_found"]).exists()
+    # Typed to the minute: the minute of the last sighting counts as that moment, never earlier.
+    same_minute = report.last_seen_at.replace(second=0, microsecond=0)
+    person_services.record_person_found(report, actor=agent, outcome="found", found_at=same_minute)
+    report.refresh_from_db()
+    assert report.found_at == report.last_seen_at
 
 
 def test_lost_person_order_is_not_resolved_or_closed_without_the_outcome(report, agent):

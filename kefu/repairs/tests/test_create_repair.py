@@ -37,6 +37,26 @@ def test_repair_is_dispatched_unaccepted_to_the_department(make_repair, engineer
     assert list(order.events.values_list("event_type", flat=True)) == ["created"]
 
 
+@pytest.mark.parametrize("channel", ["phone", "walk_in"])
+def test_repair_from_a_call_or_a_visit_records_location_fault_urgency_access_and_contact(make_repair, channel):
+    start = timezone.now() + timedelta(hours=3)
+    sheet = make_repair(
+        channel=channel,
+        priority=1,
+        access="appointment",
+        access_note="业主下午在家",
+        appointment_start=start,
+        appointment_end=start + timedelta(hours=2),
+    )
+    sheet.refresh_from_db()
+    order = sheet.work_order
+    assert (order.channel, order.priority, order.subject) == (channel, 1, "卫生间地漏返水")
+    assert (sheet.location_kind, sheet.building, order.unit) == ("unit", "3栋", "2单元1502")
+    assert (sheet.access, sheet.access_note, sheet.appointment_start) == ("appointment", "业主下午在家", start)
+    assert (sheet.contact_name, sheet.contact_phone) == ("张伟", "13812345678")
+    assert sheet.dispatch_note == "带疏通工具，先查楼下天花。"
+
+
 def test_department_is_notified_in_app_and_by_email_after_commit(
     site, engineering, customer, agent, technician, django_capture_on_commit_callbacks
 ):

@@ -94,6 +94,31 @@ def test_technician_works_the_repair_on_his_page(make_repair, technician):
     assert sheet.work_order.status == "resolved"
 
 
+def test_technician_page_records_labour_time_a_chargeable_fee_and_photos(make_repair, technician):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    sheet = make_repair()
+    client = _client(technician)
+    pk = sheet.work_order_id
+    client.post(f"/repairs/{pk}/accept/")
+    client.post(f"/repairs/{pk}/arrive/", {"arrived_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S")})
+    r = client.post(f"/repairs/{pk}/fee/", {"charge": "charged", "fee_amount": "", "settlement": "cash"})
+    assert r.status_code == 400 and "金额" in r.content.decode()
+    fee = {"charge": "charged", "fee_amount": "80.5", "settlement": "cash", "receipt_number": "SJ-0012"}
+    assert client.post(f"/repairs/{pk}/fee/", fee).status_code == 302
+    photo = SimpleUploadedFile("fault.png", PNG_1X1, content_type="image/png")
+    assert client.post(f"/repairs/{pk}/photo/", {"file": photo}).status_code == 302
+    done = {"work_done": "更换地漏芯", "result": "排水正常", "labour_minutes": "35"}
+    assert client.post(f"/repairs/{pk}/complete/", done).status_code == 302
+    sheet.refresh_from_db()
+    assert (sheet.labour_minutes, str(sheet.fee_amount), sheet.settlement) == (35, "80.50", "cash")
+    assert sheet.receipt_number == "SJ-0012" and sheet.stage == "completed"
+    assert list(sheet.work_order.attachments.values_list("original_name", flat=True)) == ["fault.png"]
+    page = client.get(f"/repairs/{pk}/").content.decode()
+    assert "fault.png" in page and "80.50" in page
+
+
 def test_another_departments_repair_page_is_a_404(make_repair, guard, security_dept, technician):
     theirs = make_repair(department_id=security_dept.id)
     assert _client(technician).get(f"/repairs/{theirs.work_order_id}/").status_code == 404
