@@ -10,6 +10,9 @@ from django.db import connection
 from kefu.accounts.models import Department, Role, Shop, Site, User
 from kefu.core import history
 
+# Chromium fixtures for the browser tests of every app.
+pytest_plugins = ("kefu.core.tests.browser",)
+
 _seq = itertools.count(1)
 
 

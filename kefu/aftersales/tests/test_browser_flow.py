@@ -3,73 +3,12 @@ the shop confirms on its page → receipt check → cashier (finance), with scre
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
-from django.conf import settings
 
 from kefu.aftersales.models import AfterSalesCase, AfterSalesEvent
+from kefu.core.tests.browser import BROWSER, log_in, log_out, open_form
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Debian's chromium is not installed"
-    ),
-]
-
-
-@pytest.fixture
-def shots():
-    folder = Path(settings.VAR_DIR) / "screenshots" / "aftersales"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def browser_page():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pass-1234")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-
-
-def log_out(page, base):
-    page.get_by_test_id("logout").click()
-    page.wait_for_url(f"{base}/login/**")
-
-
-def step(page, name):
-    page.locator(f'details[data-as-step="{name}"] > summary').click()
-    return page.locator(f'details[data-as-step="{name}"] form')
+pytestmark = BROWSER
 
 
 def test_in_warranty_product_unrepairable_exchanged_through_shop_receipt_and_cashier(
@@ -78,7 +17,7 @@ def test_in_warranty_product_unrepairable_exchanged_through_shop_receipt_and_cas
     page, base = browser_page, live_server.url
 
     # 1. The front desk registers the product; eligibility is checked at once and shown with its reason.
-    log_in(page, base, "agent")
+    log_in(page, base, landing=None, username="agent")
     page.get_by_role("link", name="售后").first.click()
     page.wait_for_url(f"{base}/aftersales/new/")
     page.fill("#id_customer_phone", "13900002222")
@@ -99,23 +38,23 @@ def test_in_warranty_product_unrepairable_exchanged_through_shop_receipt_and_cas
     page.screenshot(path=str(shots / "02-eligibility.png"), full_page=True)
 
     # 2. Mail-in: parcel received, then the repair finds it unrepairable; the exchange is offered (in warranty).
-    form = step(page, "path")
+    form = open_form(page, "as-step", "path")
     form.get_by_label("寄修").check()
     form.get_by_role("button").click()
     page.get_by_text("维修方式已记录。").wait_for()
-    form = step(page, "inbound")
+    form = open_form(page, "as-step", "inbound")
     form.locator("input[name=carrier]").fill("顺丰速运")
     form.locator("input[name=tracking_number]").fill("SF1234567890")
     form.locator("input[name=on]").fill(today.isoformat())
     form.get_by_role("button").click()
     page.get_by_text("快递已记录。").wait_for()
-    form = step(page, "repair")
+    form = open_form(page, "as-step", "repair")
     form.get_by_label("无法修复").check()
     form.locator("textarea[name=fault_cause]").fill("压缩机内部损坏")
     form.locator("textarea[name=repair_method]").fill("检测确认无法修复，厂家无配件")
     form.get_by_role("button").click()
     page.get_by_text("维修记录已保存。").wait_for()
-    form = step(page, "remedy")
+    form = open_form(page, "as-step", "remedy")
     assert form.get_by_label("换货").count() == 1 and form.get_by_label("有偿维修").count() == 0
     form.get_by_label("换货").check()
     form.get_by_role("button").click()
@@ -126,7 +65,7 @@ def test_in_warranty_product_unrepairable_exchanged_through_shop_receipt_and_cas
     log_out(page, base)
 
     # 3. The shop confirms on its own page.
-    log_in(page, base, "shopper")
+    log_in(page, base, landing=None, username="shopper")
     page.goto(f"{base}/aftersales/returns/pending/")
     card = page.locator("section[data-return]")
     card.get_by_label("同意退换货").check()
@@ -137,9 +76,9 @@ def test_in_warranty_product_unrepairable_exchanged_through_shop_receipt_and_cas
     log_out(page, base)
 
     # 4. The desk checks the receipt.
-    log_in(page, base, "agent")
+    log_in(page, base, landing=None, username="agent")
     page.goto(order_url)
-    form = step(page, "receipt")
+    form = open_form(page, "as-step", "receipt")
     form.get_by_label("已出示购物小票").check()
     form.locator("input[name=receipt_number]").fill("XP20260001")
     form.get_by_role("button").click()
@@ -148,9 +87,9 @@ def test_in_warranty_product_unrepairable_exchanged_through_shop_receipt_and_cas
     log_out(page, base)
 
     # 5. The cashier executes the exchange.
-    log_in(page, base, "finance")
+    log_in(page, base, landing=None, username="finance")
     page.goto(order_url)
-    form = step(page, "cashier")
+    form = open_form(page, "as-step", "cashier")
     form.locator("input[name=note]").fill("已更换同型号新机")
     form.get_by_role("button").click()
     page.get_by_text("收银已办理。").wait_for()

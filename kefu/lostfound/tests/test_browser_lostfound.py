@@ -3,60 +3,21 @@ return it to the owner after checking an identity document and a signature."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
-import pytest
-from django.conf import settings
-
+from kefu.core.tests.browser import BROWSER, log_in, new_page
 from kefu.lostfound.models import Claim, FoundItem
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+pytestmark = BROWSER
 
-sync_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-# A valid resident identity number (GB 11643 check digit) used only in tests.
 RESIDENT_ID = "11010519491231002X"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Debian's chromium is not installed"
-    ),
-]
 
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def test_desk_registers_searches_and_returns_a_found_item(transactional_db, live_server, browser, agent, media):
+def test_desk_registers_searches_and_returns_a_found_item(transactional_db, live_server, shots, browser, agent, media):
     base = live_server.url
-    shots = Path(settings.VAR_DIR) / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "agent")
-    page.fill("#id_password", "pass-1234")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/work-orders/**")
+    page = new_page(browser)
+    log_in(page, base, "agent")
 
     # 1. A cleaner hands in a wallet; the desk registers it (the desk becomes the first holder).
     page.get_by_role("link", name="失物招领").click()
@@ -135,4 +96,4 @@ def test_desk_registers_searches_and_returns_a_found_item(transactional_db, live
     # The list shows it as returned (已认领) too.
     page.goto(f"{base}/lostfound/?status=claimed")
     assert page.locator(f'tr[data-number="{item.number}"] .badge').inner_text() == "已认领"
-    context.close()
+    page.context.close()

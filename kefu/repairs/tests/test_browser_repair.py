@@ -3,70 +3,20 @@ tablet-sized screen → resolved."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
-from django.conf import settings
-
+from kefu.core.tests.browser import BROWSER, log_in, new_page
 from kefu.repairs.models import RepairSheet
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Debian's chromium is not installed"
-    ),
-]
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _page(browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
-
-
-def _log_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pass-1234")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/work-orders/**")
+pytestmark = BROWSER
 
 
 def test_repair_from_call_to_customer_signature(
-    transactional_db, live_server, browser, agent, technician, engineering, customer
+    transactional_db, live_server, shots, browser, agent, technician, engineering, customer
 ):
     base = live_server.url
-    shots = Path(settings.VAR_DIR) / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
 
     # 1. The front desk takes the call and fills the 维修工作单 for the caller's unit.
-    desk = _page(browser, 1366, 768)
-    _log_in(desk, base, "agent")
+    desk = new_page(browser, 1366, 768)
+    log_in(desk, base, "agent")
     desk.get_by_role("link", name="报修登记").click()
     desk.wait_for_url(f"{base}/repairs/new/")
     desk.fill("#id_customer_phone", "138 1234 5678")
@@ -88,8 +38,8 @@ def test_repair_from_call_to_customer_signature(
     desk.context.close()
 
     # 2. The 工程部 technician, on a tablet, finds it in 我的维修单 and works it step by step.
-    tablet = _page(browser, 1024, 768)
-    _log_in(tablet, base, "tech")
+    tablet = new_page(browser, 1024, 768)
+    log_in(tablet, base, "tech")
     tablet.get_by_role("link", name="我的维修单").click()
     tablet.locator(f'li[data-number="{sheet.work_order.number}"] a').click()
     tablet.get_by_role("button", name="接单").click()

@@ -2,71 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-from django.conf import settings
 from django.utils import timezone
 
+from kefu.core.tests.browser import BROWSER, log_in, open_form
 from kefu.suggestions.models import Inquiry, Suggestion
 from kefu.suggestions.transitions import Stage
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Debian's chromium is not installed"
-    ),
-]
-
-
-@pytest.fixture
-def browser_page():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pass-1234")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/work-orders/**")
-
-
-def step(page, name):
-    page.locator(f'details[data-step="{name}"] > summary').click()
-    return page.locator(f'details[data-step="{name}"] form')
+pytestmark = BROWSER
 
 
 def test_suggestion_from_intake_to_feedback_and_an_inquiry_answered(
-    transactional_db, live_server, browser_page, agent, supervisor, engineering, categories
+    transactional_db, live_server, shots, browser_page, agent, supervisor, engineering, categories
 ):
     page, base = browser_page, live_server.url
-    shots = Path(settings.VAR_DIR) / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
 
     # 1. The agent records a suggestion from the 建议 menu.
     log_in(page, base, "agent")
@@ -87,18 +37,18 @@ def test_suggestion_from_intake_to_feedback_and_an_inquiry_answered(
     log_in(page, base, "supervisor")
     suggestion = Suggestion.objects.get()
     page.goto(f"{base}/work-orders/{suggestion.work_order_id}/")
-    form = step(page, "evaluate")
+    form = open_form(page, "step", "evaluate")
     form.locator("select[name=feasibility]").select_option("feasible")
     form.locator("select[name=valuable]").select_option("yes")
     form.locator("textarea[name=evaluation]").fill("场地和电源具备条件")
     form.get_by_role("button", name="可行性评估").click()
     page.get_by_text("评估已记录。").wait_for()
-    form = step(page, "forward")
+    form = open_form(page, "step", "forward")
     form.locator("select[name=department]").select_option(label="工程部")
     form.locator("textarea[name=note]").fill("请工程部评估电源改造")
     form.get_by_role("button", name="上报领导/提交部门").click()
     page.get_by_text("建议已上报/提交。").wait_for()
-    form = step(page, "adopt")
+    form = open_form(page, "step", "adopt")
     form.get_by_role("button", name="采纳").click()
     # An empty adoption is refused with the rule's message, and nothing is decided.
     page.get_by_text("请填写决定理由(讨论纪要)。").first.wait_for()
@@ -109,18 +59,18 @@ def test_suggestion_from_intake_to_feedback_and_an_inquiry_answered(
     form.locator("input[name=plan_due_on]").fill((timezone.localdate() + timedelta(days=7)).isoformat())
     form.get_by_role("button", name="采纳").click()
     page.get_by_text("建议已采纳。").wait_for()
-    form = step(page, "complete")
+    form = open_form(page, "step", "complete")
     form.locator("textarea[name=result]").fill("两台充电柜已投入使用")
     form.get_by_role("button", name="实施完成").click()
     page.get_by_text("已记录实施完成。").wait_for()
 
     # 3. Feedback to the proposer with thanks, then close.
-    form = step(page, "give_feedback")
+    form = open_form(page, "step", "give_feedback")
     form.locator("textarea[name=message]").fill("感谢您的建议!充电站已在一楼服务台旁开放。")
     form.locator("input[name=thanked]").check()
     form.get_by_role("button", name="反馈建议人").click()
     page.get_by_text("已记录对建议人的反馈。").wait_for()
-    form = step(page, "close")
+    form = open_form(page, "step", "close")
     form.get_by_role("button", name="关闭").click()
     page.get_by_text("建议已关闭。").wait_for()
     assert page.get_by_test_id("status").inner_text().startswith("已关闭")

@@ -2,74 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
-from django.conf import settings
-
+from kefu.core.tests.browser import BROWSER, log_in, log_out, open_form
 from kefu.customers.models import Customer
 from kefu.tickets.models import WorkOrder
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are still plain synchronous code.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Debian's chromium is not installed"
-    ),
-]
-
-
-@pytest.fixture
-def shots():
-    folder = Path(settings.VAR_DIR) / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def browser_page():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pass-1234")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/work-orders/**")
-
-
-def log_out(page, base):
-    page.get_by_test_id("logout").click()
-    page.wait_for_url(f"{base}/login/**")
-
-
-def open_action(page, name):
-    page.locator(f'details[data-action="{name}"] > summary').click()
-    return page.locator(f'details[data-action="{name}"] form')
+pytestmark = BROWSER
 
 
 def test_call_from_a_new_customer_is_transferred_resolved_and_closed(
@@ -98,7 +35,7 @@ def test_call_from_a_new_customer_is_transferred_resolved_and_closed(
     assert page.get_by_test_id("status").inner_text().startswith("已受理")
 
     # 2. … and transfers it to 工程部 with a reason.
-    form = open_action(page, "transfer")
+    form = open_form(page, "action", "transfer")
     form.locator("select[name=department]").select_option(label="工程部")
     form.locator("textarea[name=reason]").fill("需要工程部上门维修")
     form.get_by_role("button", name="转接").click()
@@ -113,7 +50,7 @@ def test_call_from_a_new_customer_is_transferred_resolved_and_closed(
     page.get_by_role("link", name=order.number).click()
     page.locator('[data-action="start"] button').click()
     page.get_by_text("已开始处理。").wait_for()
-    form = open_action(page, "resolve")
+    form = open_form(page, "action", "resolve")
     form.locator("textarea[name=resolution]").fill("更换水龙头阀芯，测试不再滴水，地面已清理。")
     form.get_by_role("button", name="解决").click()
     page.get_by_text("工单已解决。").wait_for()
@@ -122,7 +59,7 @@ def test_call_from_a_new_customer_is_transferred_resolved_and_closed(
     # 4. The agent tells the customer and closes it.
     log_in(page, base, "agent")
     page.goto(f"{base}/work-orders/{order.pk}/")
-    form = open_action(page, "close")
+    form = open_form(page, "action", "close")
     form.locator("textarea[name=customer_response]").fill("已回电刘先生，告知水龙头已修好，客户表示满意。")
     form.get_by_role("button", name="关闭").click()
     page.get_by_text("工单已关闭。").wait_for()
