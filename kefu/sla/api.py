@@ -19,7 +19,7 @@ from kefu.accounts.selectors import get_site_for, site_ids_for
 from kefu.core.api import IDEMPOTENCY_PARAMETER, KefuAPIView, error_responses, etag, expected_version, idempotent_create
 from kefu.core.errors import CoreError, ServiceError, not_found
 from kefu.tickets.selectors import get_work_order_for
-from kefu.tickets.serializers import WorkOrderDetailSerializer
+from kefu.tickets.serializers import WorkOrderDetailSerializer, detail_row
 
 from . import calendar_store, config_selectors, config_services, report_selectors, selectors, services
 from .serializers import (
@@ -73,7 +73,7 @@ def _site_param(actor, site_id):
 def _order_response(actor, pk) -> Response:
     """The order as every work-order action answers it: the detail, with its version as ETag."""
     order = get_work_order_for(actor, pk)
-    response = Response(WorkOrderDetailSerializer(order, context={"actor": actor}).data)
+    response = Response(detail_row(order, actor))
     response["ETag"] = etag(order.version)
     return response
 

@@ -85,13 +85,16 @@ def _event(order_id, actor, metric, event_type, *, old=None, new=None, note=""):
     )
 
 
-def _refresh_order(order: WorkOrder) -> None:
-    """Keep the order's nearest deadline and worst clock state on the order row, where the queue sorts by it."""
-    clocks_ = list(
-        WorkOrderClock.objects.filter(work_order_id=order.pk, fulfilled_at__isnull=True)
-        .exclude(state__in=[ClockState.CANCELLED, ClockState.FULFILLED])
-        .values("state", "due_at")
-    )
+def _refresh_order(order: WorkOrder, clocks_: list[dict] | None = None) -> None:
+    """Keep the order's nearest deadline and worst clock state on the order row, where the queue sorts by it.
+
+    `clocks_` (state, due_at of every unfinished clock) saves the read when the caller has just made them all."""
+    if clocks_ is None:
+        clocks_ = list(
+            WorkOrderClock.objects.filter(work_order_id=order.pk, fulfilled_at__isnull=True)
+            .exclude(state__in=[ClockState.CANCELLED, ClockState.FULFILLED])
+            .values("state", "due_at")
+        )
     running = [c for c in clocks_ if c["state"] != ClockState.PAUSED and c["due_at"]]
     due_at = min((c["due_at"] for c in running), default=None)
     state = ""
@@ -124,30 +127,38 @@ def _new_clock(order, policy, target: SlaTarget, start: datetime, cal) -> WorkOr
 
 
 def start_clocks(order: WorkOrder, *, actor) -> list[WorkOrderClock]:
+    """The clocks of an order that has none yet (a new one; the unique metric per order guarantees it).
+
+    Runs in every create, so the rows go in as one insert per table and the summary needs no re-read."""
     policy = match_policy(order)
     if policy is None:
         return []
     cal = calendar_store.calendar_for_site(order.site)
-    made = []
-    for target in policy.targets.all():
-        if target.metric == Metric.PROMISED_REPLY:
-            continue  # starts only when somebody promises a time
-        clock = _new_clock(order, policy, target, order.created_at, cal)
-        clock.save()
-        made.append(clock)
-        _event(
-            order.pk,
-            actor,
-            clock.metric,
-            "clock_started",
-            new={
-                "due_at": clock.due_at,
-                "policy": policy.pk,
-                "policy_version": policy.version,
-                "uncertain": clock.uncertain,
-            },
-        )
-    _refresh_order(order)
+    # PROMISED_REPLY starts only when somebody promises a time.
+    targets = [t for t in policy.targets.all() if t.metric != Metric.PROMISED_REPLY]
+    made = WorkOrderClock.objects.bulk_create(
+        [_new_clock(order, policy, target, order.created_at, cal) for target in targets]
+    )
+    SlaEvent.objects.bulk_create(
+        [
+            SlaEvent(
+                work_order_id=order.pk,
+                actor=actor,
+                metric=clock.metric,
+                event_type="clock_started",
+                old=None,
+                new={
+                    "due_at": clock.due_at,
+                    "policy": policy.pk,
+                    "policy_version": policy.version,
+                    "uncertain": clock.uncertain,
+                },
+                note="",
+            )
+            for clock in made
+        ]
+    )
+    _refresh_order(order, [{"state": clock.state, "due_at": clock.due_at} for clock in made])
     return made
 
 

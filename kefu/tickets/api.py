@@ -41,6 +41,7 @@ from .serializers import (
     WorkOrderCreateSerializer,
     WorkOrderDetailSerializer,
     WorkOrderPage,
+    detail_row,
     queue_row,
 )
 
@@ -48,7 +49,8 @@ TAGS = ["work orders"]
 
 
 def _detail(actor, order) -> dict:
-    return WorkOrderDetailSerializer(order, context={"actor": actor}).data
+    # The documented shape is WorkOrderDetailSerializer's; detail_row builds the same dict faster (pinned by a test).
+    return detail_row(order, actor)
 
 
 def _detail_response(actor, order, code=status.HTTP_200_OK) -> Response:

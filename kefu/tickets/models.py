@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Department, Shop, Site
+from kefu.core.choices import CachedChoiceLabels
 from kefu.core.history import Event
 from kefu.customers.models import Customer
 
@@ -41,7 +42,7 @@ class Priority(models.IntegerChoices):
     LOW = 4, _("Low")
 
 
-class WorkOrder(models.Model):
+class WorkOrder(CachedChoiceLabels, models.Model):
     """A work order (工单): every customer contact of every type becomes one."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="work_orders", verbose_name=_("site"))

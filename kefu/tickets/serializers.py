@@ -206,6 +206,84 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
         return EscalationSerializer(_escalations(order), many=True).data
 
 
+def _dt(value):
+    return None if value is None else _datetime.to_representation(value)
+
+
+def _staff_ref(user):
+    return _ref(user, "id", "username", "name", "role")
+
+
+def detail_row(order, actor) -> dict:
+    """What WorkOrderDetailSerializer gives, built directly (as queue_row): the nested serializers re-copied
+    their fields for every event, clock and attachment, which was most of a detail or create request."""
+    row = queue_row(order)
+    row.update(
+        description=order.description,
+        floor=order.floor,
+        unit=order.unit,
+        location=order.location,
+        product=order.product,
+        staff_involved=order.staff_involved,
+        resolution=order.resolution,
+        created_by=_staff_ref(order.created_by),
+        accepted_at=_dt(order.accepted_at),
+        first_replied_at=_dt(order.first_replied_at),
+        resolved_at=_dt(order.resolved_at),
+        closed_at=_dt(order.closed_at),
+        allowed_actions=allowed_actions_for(actor, order),
+        timeline=[
+            {
+                "id": e.id,
+                "event_type": e.event_type,
+                "actor": _staff_ref(e.actor),
+                "created_at": _dt(e.created_at),
+                "old": e.old,
+                "new": e.new,
+                "note": e.note,
+            }
+            for e in timeline_for(order)
+        ],
+        attachments=[
+            {
+                "id": a.id,
+                "name": a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "uploaded_by": _staff_ref(a.uploaded_by),
+                "uploaded_at": _dt(a.uploaded_at),
+                "download_url": reverse("api-attachment-download", args=[a.pk]),
+            }
+            for a in attachments_for(order)
+        ],
+        clocks=[
+            {
+                "metric": c.metric,
+                "due_at": _dt(c.due_at),
+                "state": c.state,
+                "uncertain": c.uncertain,
+                "policy": _ref(c.policy, "id", "name"),
+                "policy_version": c.policy_version,
+            }
+            for c in _clocks(order)
+        ],
+        escalations=[
+            {
+                "id": x.id,
+                "level": x.level,
+                "skipped_level": x.skipped_level,
+                "automatic": x.automatic,
+                "metric": x.metric,
+                "reason": x.reason,
+                "created_by": _staff_ref(x.created_by),
+                "created_at": _dt(x.created_at),
+            }
+            for x in _escalations(order)
+        ],
+    )
+    return row
+
+
 WorkOrderPage = inline_serializer(
     "WorkOrderPage",
     {

@@ -396,3 +396,24 @@ def test_breaches_carry_the_escalation_reasons(api, decided, agent, supervisor):
     sla.escalate_work_order(missed, actor=agent, level="supervisor", reason="客户第三次来电催促")
     [row] = api.get(f"{SLA}breaches/", period()).json()["results"]
     assert "客户第三次来电催促" in row["escalation_reasons"]
+
+
+def test_fast_detail_equals_the_documented_serializer(duty_site, make_order, agent, supervisor, settings, tmp_path):
+    """Detail and create answers are built without DRF fields for speed; they must stay what the schema documents:
+    timeline, attachment, clocks and an escalation included."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kefu.tickets.selectors import get_work_order_for
+    from kefu.tickets.serializers import WorkOrderDetailSerializer, detail_row
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    order = make_order(type="repair", accept_now=True)
+    wo.reply_to_customer(order, actor=agent, body="已派师傅")
+    wo.add_attachment(order, actor=agent, uploaded=SimpleUploadedFile("note.txt", b"plain text", "text/plain"))
+    sla.escalate_work_order(order, actor=agent, level="supervisor", reason="顾客催促")
+    for actor in (agent, supervisor):
+        fresh = get_work_order_for(actor, order.pk)
+        documented = WorkOrderDetailSerializer(fresh, context={"actor": actor}).data
+        fast = detail_row(fresh, actor)
+        assert fast == documented and list(fast) == list(documented)
+        assert fast["timeline"] and fast["attachments"] and fast["clocks"] and fast["escalations"]

@@ -231,6 +231,36 @@ def test_multi_site_queue_is_merged_in_one_global_order_across_pages(sort, site,
     assert seen == single and page.total == 14
 
 
+def test_multi_site_page_stays_whole_when_a_row_leaves_between_its_two_reads(site, other_site, customer, monkeypatch):
+    """Split queues read sort keys per site, then the rows by id: a row gone in between (transferred away) must
+    not leave a short page without a next cursor; the page is then read in one go."""
+    from conftest import make_user
+    from kefu.accounts.models import Role
+    from kefu.customers.services import create_customer
+
+    both = make_user(Role.SUPERVISOR, sites=[site, other_site])
+    other_customer = create_customer(actor=both, site_id=other_site.id, name="王芳", phones=["13900001111"])
+    made = []
+    for i in range(3):
+        for s, c in ((site, customer), (other_site, other_customer)):
+            order = services.create_work_order(
+                actor=both, site_id=s.id, type="repair", channel="phone", subject=f"单{i}", customer_id=c.id
+            )
+            made.append(order.id)
+    expected = selectors.queue_for(both, page_size=4)
+    original, calls = selectors.work_orders_for, []
+
+    def leaves_after_the_keys_were_read(actor):
+        calls.append(actor)
+        qs = original(actor)
+        return qs.exclude(pk=made[-1]) if len(calls) > 1 else qs
+
+    monkeypatch.setattr(selectors, "work_orders_for", leaves_after_the_keys_were_read)
+    page = selectors.queue_for(both, page_size=4)
+    assert len(calls) == 2, "the page rows are read by id in the actor's scope"
+    assert [o.id for o in page.rows] == [o.id for o in expected.rows] and page.next_cursor == expected.next_cursor
+
+
 def _sql_order(sort):
     from django.db.models import F
 
