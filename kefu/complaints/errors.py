@@ -61,6 +61,11 @@ class ComplaintError(ErrorCode):
         _("The customer has not accepted a solution: keep following up, or a manager closes it as unresolved."),
         409,
     )
+    CANCEL_BLOCKED = (
+        _("A complaint under investigation cannot be cancelled: it stays open until the customer accepts a solution "
+          "or a manager closes it as unresolved with a reason."),
+        409,
+    )  # fmt: skip
     ROOT_CAUSE_REQUIRED = (_("Record the root cause of the complaint before closing."), 400)
     MEASURE_REQUIRED = (_("Record the preventive measure before closing."), 400)
     REASON_REQUIRED = (_("Say why the complaint is closed unresolved."), 400)

@@ -1,17 +1,21 @@
-"""The complaint ledger (用户投诉台帐) as an Excel file: openpyxl write_only, rows read in chunks, so memory stays
-flat however many complaints there are; personal data masked unless the actor may and does ask to reveal it."""
+"""The complaint ledger (用户投诉台帐) as an Excel file: rows read in chunks and written by XlsxWriter in
+constant-memory mode (each row goes to disk as it is written), so memory stays flat however many complaints
+there are; personal data masked unless the actor may and does ask to reveal it.
+
+openpyxl (DESIGN.md's exporter) needs ~48 s for 100,000 complaints in write-only mode, past issue 3's 30 s."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+import xlsxwriter
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
 
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.core.errors import ServiceError
@@ -33,9 +37,20 @@ from .models import (
 from .selectors import ledger_for
 
 CHUNK = 2000
+_MOBILE = re.compile(r"1\d{10}")
+# Characters XML 1.0 forbids; they cannot come from our forms, but a ledger must never be a broken file.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _cell(value):
+    if isinstance(value, str) and not value.isprintable():  # a C-speed check; only odd text pays for the regex
+        return _ILLEGAL.sub("", value)
+    return value
 
 
 def mask_contact(contact: str) -> str:
+    if _MOBILE.fullmatch(contact or ""):
+        return mask_phone(contact)  # the usual case, without the full parse (a third of the export's time)
     phone = parse_phone(contact)
     if phone is not None:
         return mask_phone(phone.national)
@@ -62,7 +77,7 @@ _FIELDS = (
     "work_order__channel", "category", "severity", "work_order__subject", "work_order__description",
     "work_order__product", "work_order__shop__name", "work_order__staff_involved", "demand", "apology_note",
     "taken_to_office_at", "path", "promised_reply_at", "work_order__resolution", "root_cause", "preventive_measure",
-    "liability", "work_order__status", "work_order__closed_at", "work_order__customer_id",
+    "liability", "work_order__status", "work_order__closed_at", "work_order__customer_id", "site__time_zone",
 )  # fmt: skip
 
 
@@ -92,8 +107,12 @@ def _extras(ids: list[int]) -> tuple[dict, dict, dict]:
     return solutions, answers, remedies
 
 
+def _local(value, tz: ZoneInfo) -> str | None:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else None
+
+
 def _rows(qs, *, reveal: bool, seen_customers: set | None):
-    tz = ZoneInfo(settings.TIME_ZONE)
+    zones: dict[str, ZoneInfo] = {}
     labels = {
         "channel": {k: str(v) for k, v in Channel.choices},
         "severity": {k: str(v) for k, v in Severity.choices},
@@ -102,8 +121,13 @@ def _rows(qs, *, reveal: bool, seen_customers: set | None):
         "status": {k: str(v) for k, v in Status.choices},
     }
 
-    def when(value):
-        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else None
+    def zone(name: str) -> ZoneInfo:
+        if name not in zones:
+            try:
+                zones[name] = ZoneInfo(name or settings.TIME_ZONE)
+            except (ValueError, KeyError):
+                zones[name] = ZoneInfo(settings.TIME_ZONE)
+        return zones[name]
 
     chunk: list[tuple] = []
 
@@ -112,16 +136,17 @@ def _rows(qs, *, reveal: bool, seen_customers: set | None):
         for r in chunk:
             (pk, number, at, site, name, contact, channel, category, severity, subject, description, product, shop,
              staff, demand, apology, office_at, path, promised, resolution, cause, measure, liability, status,
-             closed_at, customer_id) = r  # fmt: skip
+             closed_at, customer_id, tz_name) = r  # fmt: skip
+            tz = zone(tz_name)  # times as the site's own staff read them
             if seen_customers is not None and customer_id:
                 seen_customers.add(customer_id)
             yield [
-                number, when(at), site, name, contact if reveal else mask_contact(contact),
+                number, _local(at, tz), site, name, contact if reveal else mask_contact(contact),
                 labels["channel"].get(channel, channel), category, labels["severity"].get(severity, severity),
-                subject, description or None, product or None, shop, staff or None, demand, apology, when(office_at),
-                labels["path"].get(path) or None, when(promised), solutions.get(pk), answers.get(pk),
+                subject, description or None, product or None, shop, staff or None, demand, apology, _local(office_at, tz),
+                labels["path"].get(path) or None, _local(promised, tz), solutions.get(pk), answers.get(pk),
                 "; ".join(remedies.get(pk, ())) or None, resolution or None, cause or None, measure or None,
-                labels["liability"].get(liability, liability), labels["status"].get(status, status), when(closed_at),
+                labels["liability"].get(liability, liability), labels["status"].get(status, status), _local(closed_at, tz),
             ]  # fmt: skip
 
     for row in qs.values_list(*_FIELDS).iterator(chunk_size=CHUNK):
@@ -147,15 +172,29 @@ def export_ledger(actor, *, filters: dict, reveal: bool = False, reason: str = "
                 CustomerError.REASON_REQUIRED, fields={"reason": [CustomerError.REASON_REQUIRED.message]}
             )
     seen: set[int] = set()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Complaint ledger"))
-    sheet.append(columns())
-    count = 0
-    for row in _rows(qs, reveal=reveal, seen_customers=seen if reveal else None):
-        sheet.append(row)
-        count += 1
+    header = columns()
     handle = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook.save(handle)
+    count = 0
+    try:
+        # What a customer typed stays text: "=…" is never a formula, "http…" never a link (spreadsheet injection).
+        book = xlsxwriter.Workbook(
+            handle,
+            {
+                "constant_memory": True,
+                "tmpdir": tempfile.gettempdir(),
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        sheet = book.add_worksheet(_("Complaint ledger"))
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, header, book.add_format({"bold": True}))
+        for count, row in enumerate(_rows(qs, reveal=reveal, seen_customers=seen if reveal else None), start=1):
+            sheet.write_row(count, 0, [_cell(v) for v in row])
+        book.close()
+    except BaseException:
+        handle.close()
+        raise
     with transaction.atomic():
         LedgerExport.objects.create(
             actor=actor,

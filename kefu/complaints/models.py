@@ -105,6 +105,8 @@ class Complaint(models.Model):
         ordering = ["-complained_at", "-work_order_id"]
         indexes = [
             models.Index(fields=["site", "complained_at"], name="cmp_site_time"),
+            # The ledger export of several sites walks this in order: no sort of the whole ledger in memory.
+            models.Index(fields=["complained_at", "work_order"], name="cmp_time"),
             models.Index(fields=["site", "category", "complained_at"], name="cmp_site_category"),
         ]
         constraints = [

@@ -14,7 +14,12 @@ from .selectors import case_file, complaints_for
 
 
 def option_lists(actor, site_id) -> dict:
-    staff = list(staff_for(actor, site_id=site_id).only("id", "display_name", "username", "role"))
+    # has_capability reads the flags below: deferring them costs three queries per colleague.
+    staff = list(
+        staff_for(actor, site_id=site_id).only(
+            "id", "display_name", "username", "role", "is_active", "is_superuser", "is_system"
+        )
+    )
     from kefu.accounts.models import User
 
     shop_people = User.objects.filter(role=Role.SHOP, is_active=True, shop__site_id=site_id).select_related("shop")

@@ -1,9 +1,10 @@
-"""Wires the complaint workflow to the work-order hooks: guards on reply / resolve / close, and reopen."""
+"""Wires the complaint workflow to the work-order hooks: guards on reply / resolve / close / cancel, and reopen."""
 
 from __future__ import annotations
 
 from kefu.core import hooks
 from kefu.tickets.models import WorkOrderType
+from kefu.tickets.transitions import Status
 
 from . import services
 
@@ -27,6 +28,12 @@ def _closing(*, work_order, actor, **_):
         services.guard("close", work_order)
 
 
+def _status_changed(*, work_order, new, **_):
+    # Fired inside the transition's transaction: refusing here rolls the cancel back whole.
+    if new == Status.CANCELLED and _is_complaint(work_order):
+        services.guard("cancel", work_order)
+
+
 def _reopened(*, work_order, actor, **_):
     if _is_complaint(work_order):
         services.reopen_case(work_order, actor)
@@ -42,5 +49,6 @@ def register() -> None:
     hooks.register(hooks.WORK_ORDER_REPLYING, _replying)
     hooks.register(hooks.WORK_ORDER_RESOLVING, _resolving)
     hooks.register(hooks.WORK_ORDER_CLOSING, _closing)
+    hooks.register(hooks.WORK_ORDER_STATUS_CHANGED, _status_changed)
     hooks.register(hooks.WORK_ORDER_REOPENED, _reopened)
     hooks.register(hooks.DEMO_DATA_LOADED, _demo)

@@ -40,3 +40,11 @@ def close_block(complaint: Complaint) -> ComplaintError | None:
     if not complaint.preventive_measure.strip():
         return ComplaintError.MEASURE_REQUIRED
     return None
+
+
+def cancel_block(complaint: Complaint) -> ComplaintError | None:
+    """Cancelling is for a complaint registered in error or withdrawn before handling; once investigated it must
+    end accepted or closed unresolved by a manager (未得到其中一方同意,务必继续跟进)."""
+    if complaint.path == Path.INVESTIGATION and complaint.outcome == Outcome.OPEN:
+        return ComplaintError.CANCEL_BLOCKED
+    return None

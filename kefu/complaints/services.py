@@ -475,8 +475,15 @@ def guard(hook: str, order: WorkOrder) -> None:
     """The work-order guards: a complaint's generic reply / resolve / close obeys the complaint's rules."""
     complaint = Complaint.objects.select_related("work_order").filter(pk=order.pk).first()
     if complaint is None:
+        if hook == "cancel":
+            return  # a complaint order without a case file never entered the workflow
         raise ServiceError(ComplaintError.CASE_FILE_MISSING)
-    check = {"reply": rules.reply_block, "resolve": rules.resolve_block, "close": rules.close_block}[hook]
+    check = {
+        "reply": rules.reply_block,
+        "resolve": rules.resolve_block,
+        "close": rules.close_block,
+        "cancel": rules.cancel_block,
+    }[hook]
     error = check(complaint)
     if error is not None:
         raise ServiceError(error)

@@ -118,3 +118,11 @@ def test_full_complaint_through_the_api(investigating, agent, supervisor, shop_u
     r = client.post(f"{BASE}{pk}/close/", {"root_cause": "面料", "preventive_measure": "验货"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == "closed"
     assert Customer.objects.count() == 1
+
+
+def test_cancelling_a_complaint_under_investigation_is_a_409_through_the_api(investigating, agent):
+    r = client_for(agent).post(
+        f"/api/v1/work-orders/{investigating.pk}/cancel/", {"reason": "顾客不再追究"}, format="json"
+    )
+    assert r.status_code == 409 and r.json()["code"] == "cancel_blocked" and "经理" in r.json()["message"]
+    assert WorkOrder.objects.get(pk=investigating.pk).status == "in_progress"

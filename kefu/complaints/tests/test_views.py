@@ -164,3 +164,71 @@ def test_settings_page_is_for_managers(client, manager, agent, site):
     )
     assert response.status_code == 302
     assert services.categories_for(site.id) == ["商品质量", "停车收费"]
+
+
+def test_repeat_complainant_is_flagged_on_the_archive_and_on_new_orders(client, agent, register, customer, make_order):
+    for _ in range(3):
+        complaint = register()
+    client.force_login(agent)
+    archive = client.get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert 'data-testid="key-customer"' in archive
+    order = make_order(type="inquiry", subject="询问退款进度")
+    page = client.get(reverse("tickets:detail", args=[order.pk])).content.decode()
+    assert 'data-testid="key-customer"' in page
+    assert 'data-testid="key-customer"' in client.get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
+
+
+def test_walk_in_is_registered_first_and_taken_to_the_office_area_from_the_panel(client, agent, site, customer):
+    client.force_login(agent)
+    intake = client.get(reverse("complaints:new")).content.decode()
+    assert 'name="taken_to_office"' in intake and "先登记" in intake
+    client.post(reverse("complaints:new"), _form(site, customer, channel="walk_in"))
+    complaint = Complaint.objects.get()
+    assert complaint.taken_to_office_at is None
+    panel = client.get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
+    assert 'data-action="cmp-office"' in panel
+    response = client.post(reverse("complaints:act", args=[complaint.pk, "office"]), {"at": "2026-12-01 10:05"})
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.taken_to_office_at is not None
+    assert list(complaint.events.values_list("event_type", flat=True)) == ["registered", "taken_to_office"]
+
+
+def test_ledger_filters_by_period_and_status(client, supervisor, register, agent):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = register(complained_at=timezone.now() - timedelta(days=40))
+    services.resolve_on_the_spot(old, actor=agent, resolution="当场换货", customer_accepted=True)
+    register()
+    client.force_login(supervisor)
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    text = client.get(reverse("complaints:ledger"), {"date_from": since}).content.decode()
+    assert text.count("data-number=") == 1 and old.work_order.number not in text
+    text = client.get(reverse("complaints:ledger"), {"status": "resolved"}).content.decode()
+    assert text.count("data-number=") == 1 and old.work_order.number in text
+    rows = _export(client, status="open")
+    assert len(rows) == 2 and rows[1][0] != old.work_order.number
+
+
+def test_ledger_export_shows_times_in_the_sites_time_zone(client, supervisor, register, site):
+    from zoneinfo import ZoneInfo
+
+    site.time_zone = "Asia/Tokyo"
+    site.save(update_fields=["time_zone"])
+    complaint = register()
+    client.force_login(supervisor)
+    rows = _export(client)
+    local = complaint.complained_at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d %H:%M")
+    assert rows[1][rows[0].index("投诉时间")] == local
+
+
+def test_ledger_cells_keep_what_the_customer_typed_as_text(client, supervisor, register):
+    # Spreadsheet injection: a matter starting with "=" must not become a formula, nor a URL a link.
+    register(subject='=HYPERLINK("http://x")&<退款>', description="见 http://example.com 第二行\n第三行")
+    client.force_login(supervisor)
+    header, *data = _export(client)
+    (row,) = data
+    assert row[header.index("投诉事项")] == '=HYPERLINK("http://x")&<退款>'
+    assert row[header.index("详细情况")] == "见 http://example.com 第二行\n第三行"
