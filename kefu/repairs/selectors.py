@@ -12,7 +12,6 @@ from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import department_ids_for, site_ids_for
 from kefu.core.errors import not_found
 from kefu.tickets.models import WorkOrderType
-from kefu.tickets.selectors import work_orders_for
 from kefu.tickets.transitions import OPEN_STATUSES
 
 from .models import PAID_ON_THE_SPOT, RepairEvent, RepairPart, RepairSheet
@@ -30,10 +29,12 @@ _RELATED = (
 def repair_sheets_for(actor) -> QuerySet[RepairSheet]:
     """Desk, supervisors, managers and finance see every repair of their sites; department staff only the repairs
     dispatched to their own departments (being named assignee is not enough once it was sent elsewhere)."""
-    orders = work_orders_for(actor).filter(type=WorkOrderType.REPAIR)
+    # Joins, not `work_order__in=<queryset>`: SQLite runs such a subquery over every repair of the sites (78 ms at
+    # 1M orders) even when one sheet is looked up by its order.
+    qs = RepairSheet.objects.filter(work_order__site_id__in=site_ids_for(actor), work_order__type=WorkOrderType.REPAIR)
     if not has_capability(actor, Capability.VIEW_ALL_SITE_ORDERS):
-        orders = orders.filter(department_id__in=department_ids_for(actor))
-    return RepairSheet.objects.filter(work_order__in=orders)
+        qs = qs.filter(work_order__department_id__in=department_ids_for(actor))
+    return qs
 
 
 def get_repair_for(actor, work_order_id) -> RepairSheet:
