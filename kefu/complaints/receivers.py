@@ -41,8 +41,10 @@ def _reopened(*, work_order, actor, **_):
 
 def _demo(**payload):
     from .demo import load_demo_complaints
+    from .demo_backfill import backfill_case_files
 
     load_demo_complaints(**payload)
+    backfill_case_files(**payload)
 
 
 def register() -> None:
