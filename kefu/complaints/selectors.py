@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
-from kefu.accounts.models import Role
+from kefu.accounts.models import Role, Site
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import department_ids_for, site_ids_for
 from kefu.core.errors import CoreError, ServiceError, not_found
@@ -156,18 +155,30 @@ def _local_day_start(day, tz_name: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz_name))
 
 
+def _period(site_ids, date_from, date_to) -> Q:
+    """Days as each site's staff count them: a site in another time zone starts its day at its own midnight."""
+    zones = dict(Site.objects.filter(pk__in=site_ids).values_list("id", "time_zone"))
+    period = Q(pk__in=[])
+    for site_id, tz in zones.items():
+        q = Q(site_id=site_id)
+        if date_from:
+            q &= Q(complained_at__gte=_local_day_start(date_from, tz))
+        if date_to:
+            q &= Q(complained_at__lt=_local_day_start(date_to + timedelta(days=1), tz))
+        period |= q
+    return period
+
+
 def ledger_for(actor, filters: dict) -> QuerySet[Complaint]:
     """Complaints for the ledger page and its export: period (local days), site, category, status, shop."""
     if not has_capability(actor, Capability.VIEW_COMPLAINT_LEDGER):
         raise ServiceError(CoreError.PERMISSION_DENIED)
-    qs = Complaint.objects.filter(site_id__in=site_ids_for(actor))
-    tz = settings.TIME_ZONE
+    site_ids = site_ids_for(actor)
+    qs = Complaint.objects.filter(site_id__in=site_ids)
     if filters.get("site"):
         qs = qs.filter(site_id=filters["site"])
-    if filters.get("date_from"):
-        qs = qs.filter(complained_at__gte=_local_day_start(filters["date_from"], tz))
-    if filters.get("date_to"):
-        qs = qs.filter(complained_at__lt=_local_day_start(filters["date_to"] + timedelta(days=1), tz))
+    if filters.get("date_from") or filters.get("date_to"):
+        qs = qs.filter(_period(site_ids, filters.get("date_from"), filters.get("date_to")))
     if filters.get("category"):
         qs = qs.filter(category=filters["category"])
     if filters.get("shop"):

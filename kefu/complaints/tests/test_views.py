@@ -232,3 +232,21 @@ def test_ledger_cells_keep_what_the_customer_typed_as_text(client, supervisor, r
     (row,) = data
     assert row[header.index("投诉事项")] == '=HYPERLINK("http://x")&<退款>'
     assert row[header.index("详细情况")] == "见 http://example.com 第二行\n第三行"
+
+
+def test_ledger_period_counts_days_in_each_sites_time_zone(client, supervisor, register, site):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    # 20:00 UTC on 1 December is already 2 December in Shanghai: a UTC site still counts it on the 1st.
+    site.time_zone = "UTC"
+    site.save(update_fields=["time_zone"])
+    at = datetime(2026, 12, 1, 20, 0, tzinfo=ZoneInfo("UTC"))
+    complaint = register(complained_at=at)
+    client.force_login(supervisor)
+    first = date(2026, 12, 1).isoformat()
+    second = date(2026, 12, 2).isoformat()
+    text = client.get(reverse("complaints:ledger"), {"date_from": first, "date_to": first}).content.decode()
+    assert complaint.work_order.number in text
+    text = client.get(reverse("complaints:ledger"), {"date_from": second, "date_to": second}).content.decode()
+    assert complaint.work_order.number not in text
