@@ -12,6 +12,10 @@ class ComplaintError(ErrorCode):
     DEMAND_REQUIRED = (_("Record what the customer wants (their demand)."), 400)
     APOLOGY_REQUIRED = (_("Record the apology / acknowledgement given to the customer."), 400)
     COMPLAINED_AT_FUTURE = (_("The complaint time cannot lie in the future."), 400)
+    OFFICE_TIME_INVALID = (
+        _("The time taken to the office area must lie between the complaint time and now."),
+        400,
+    )
     NOT_A_COMPLAINT = (_("This work order is not a complaint."), 400)
     ALREADY_REGISTERED = (_("This complaint already has its case file."), 409)
     CASE_FILE_MISSING = (_("Register the complaint's case file (category, demand, apology) first."), 409)

@@ -243,6 +243,8 @@ def register_complaint(
     if channel not in Channel.values:
         raise invalid({"channel": CoreError.INVALID_INPUT.message})
     office_at = (taken_to_office_at or now) if taken_to_office else None
+    if office_at is not None:
+        _check_office_time(office_at, case["complained_at"], now)
     order_fields = dict(
         site_id=site.id,
         type=WorkOrderType.COMPLAINT,
@@ -319,13 +321,23 @@ def _flag_repeat_complainant(complaint: Complaint, order: WorkOrder, actor) -> N
         event(complaint, actor, "key_customer_flagged", new={"customer": customer.pk, "count": count})
 
 
+def _check_office_time(at, complained_at, now) -> None:
+    # Registered first, then taken along: never before the complaint, never in the future (a minute's grace
+    # for a time typed to the minute).
+    if at < complained_at - timedelta(minutes=1) or at > now + timedelta(minutes=5):
+        error = ComplaintError.OFFICE_TIME_INVALID
+        raise ServiceError(error, fields={"taken_to_office_at": [error.message]})
+
+
 @transaction.atomic
 def mark_taken_to_office(complaint: Complaint, *, actor, at=None) -> Complaint:
     """Walk-in: 先登记再带至办公区域 — the time the complainant was taken to the office area."""
     complaint = lock(complaint)
     require_works_on(actor, complaint)
     require_open(complaint)
-    at = at or timezone.now()
+    now = timezone.now()
+    at = at or now
+    _check_office_time(at, complaint.complained_at, now)
     old = complaint.taken_to_office_at
     complaint.taken_to_office_at = at
     complaint.save(update_fields=["taken_to_office_at"])

@@ -126,3 +126,14 @@ def test_other_sites_agent_cannot_register_there(site, outsider, customer):
         services.register_complaint(actor=outsider, **intake_data(site, customer))
     assert exc.value.code == "not_found"
     assert not ComplaintEvent.objects.exists()
+
+
+@pytest.mark.parametrize("offset", [timedelta(hours=-2), timedelta(hours=2)], ids=["before_the_complaint", "future"])
+def test_taken_to_the_office_time_lies_between_the_complaint_and_now(register, agent, offset):
+    complaint = register(channel="walk_in")
+    with pytest.raises(ServiceError) as exc:
+        services.mark_taken_to_office(complaint, actor=agent, at=timezone.now() + offset)
+    assert exc.value.code == "office_time_invalid" and "taken_to_office_at" in exc.value.fields
+    complaint.refresh_from_db()
+    assert complaint.taken_to_office_at is None
+    assert list(complaint.events.values_list("event_type", flat=True)) == ["registered"]

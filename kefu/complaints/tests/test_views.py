@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from kefu.complaints import services, solution_services
@@ -187,7 +188,11 @@ def test_walk_in_is_registered_first_and_taken_to_the_office_area_from_the_panel
     assert complaint.taken_to_office_at is None
     panel = client.get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
     assert 'data-action="cmp-office"' in panel
-    response = client.post(reverse("complaints:act", args=[complaint.pk, "office"]), {"at": "2026-12-01 10:05"})
+    # A time before the complaint was registered is refused with the reason, nothing written.
+    refused = client.post(reverse("complaints:act", args=[complaint.pk, "office"]), {"at": "2026-01-01 10:05"})
+    assert refused.status_code == 400 and "带至办公区域的时间须在投诉时间与当前时间之间" in refused.content.decode()
+    now = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    response = client.post(reverse("complaints:act", args=[complaint.pk, "office"]), {"at": now})
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.taken_to_office_at is not None
