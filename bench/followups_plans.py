@@ -50,6 +50,7 @@ def main(argv=None) -> int:
     from kefu.followups import plan_services
     from kefu.followups.models import FollowUp
 
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     started = time.monotonic()
     call_command("migrate", verbosity=0)
     print(f"migrate: {time.monotonic() - started:.1f} s ({connection.vendor})", flush=True)
@@ -74,7 +75,8 @@ def main(argv=None) -> int:
         ),
         batch_size=5_000,
     )
-    print(f"customers: {args.n:,} ({time.monotonic() - t:.1f} s)", flush=True)
+    total = Customer.objects.filter(site=site).count()  # a reused PostgreSQL database may hold more than N
+    print(f"customers: {total:,} ({time.monotonic() - t:.1f} s)", flush=True)
 
     now = datetime(2026, 1, 1, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
     FollowUp.objects.filter(site=site).delete()
@@ -82,13 +84,14 @@ def main(argv=None) -> int:
     result = plan_services.generate_revisit_plans(site.id, actor=actor, year=2026, now=now)
     took = time.monotonic() - t
     print(
-        f"generate 2026 plans: {result['visits']:,} visits for {args.n:,} customers in {took:.1f} s "
+        f"generate 2026 plans: {result['visits']:,} visits for {total:,} customers in {took:.1f} s "
         f"({result['visits'] / took:,.0f} rows/s) — target ≤ 60 s",
         flush=True,
     )
     t = time.monotonic()
     again = plan_services.generate_revisit_plans(site.id, actor=actor, year=2026, now=now)
     print(f"rerun (adds nothing): {again['visits']:,} visits in {time.monotonic() - t:.1f} s", flush=True)
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     return 0 if took <= 60 else 1
 
 

@@ -194,9 +194,11 @@ class VisitStatus(models.TextChoices):
 class FollowUp(models.Model):
     """One follow-up visit to do (回访任务): after an order, or one entry of a tier plan."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site"))
+    # site, customer and assignee lead the composite indexes below: no single-column index of their own, which
+    # keeps a year's plan for 100,000 customers (4 million rows) quick to write.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("site"), db_index=False)
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("customer")
+        Customer, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("customer"), db_index=False
     )
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     work_order = models.ForeignKey(
@@ -217,6 +219,7 @@ class FollowUp(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=pgettext_lazy("follow-up", "assignee"),
+        db_index=False,
     )
     planned_on = models.DateField(_("planned on"))
     due_on = models.DateField(pgettext_lazy("follow-up", "due on"))

@@ -1,8 +1,8 @@
 """Revisit plans by tier (seed 001 VIP客户管理, TIER-04…TIER-08): definitions, roles, generation, regeneration.
 
 A year's plan for a customer is a fixed template per tier (periods do not depend on the customer), so generation
-computes each tier's template once and writes rows for all customers in bulk: plain multi-row INSERTs that skip
-entries already present (the partial unique index), never one ORM save per visit.
+computes each tier's template once and lets the database join it with the customers: one INSERT … SELECT per
+batch of customer ids, skipping entries already present (the partial unique index), never one ORM save per visit.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ TIER_LIMITS = {
     "leadership_every_months": (0, 12),
     "company_head_per_year": (0, 4),
 }
-INSERT_BATCH = 5_000
 
 
 # ---- configuration ----------------------------------------------------------------------------------------------
@@ -238,26 +237,33 @@ _COLUMNS = (
     "planned_on", "due_on", "status", "attempts", "max_attempts", "retry_after_hours", "on_dissatisfied",
     "overdue", "created_at", "work_order_id", "next_attempt_at", "completed_at",
 )  # fmt: skip
+# Customers per INSERT … SELECT: each statement sorts at most this many customers' entries (a few 100,000 rows).
+CUSTOMER_BATCH = 5_000
 
 
-def _insert(rows: list[tuple]) -> int:
-    """Multi-row INSERT that skips entries already planned (a rerun or a regeneration never duplicates)."""
-    if not rows:
-        return 0
-    table = FollowUp._meta.db_table
-    cols = ", ".join(_COLUMNS)
-    verb, tail = ("INSERT OR IGNORE", "") if connection.vendor == "sqlite" else ("INSERT", " ON CONFLICT DO NOTHING")
-    placeholder = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    # SQLite allows 32766 bound parameters per statement.
-    per_statement = max(1, 32_000 // len(_COLUMNS))
-    inserted = 0
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), per_statement):
-            chunk = rows[i : i + per_statement]
-            sql = f"{verb} INTO {table} ({cols}) VALUES {', '.join([placeholder] * len(chunk))}{tail}"
-            cursor.execute(sql, [v for row in chunk for v in row])
-            inserted += cursor.rowcount
-    return inserted
+def _plan_sql(n_entries: int, scoped_to_enterprises: bool) -> str:
+    """One statement that writes the template entries of every customer in an id range, joined on the tier.
+
+    The template travels as a small VALUES list; the customers never leave the database. Entries already planned
+    are skipped by the partial unique index (INSERT OR IGNORE / ON CONFLICT DO NOTHING), so a rerun adds nothing.
+    """
+    pg = connection.vendor == "postgresql"
+    day = "%s::date" if pg else "%s"
+    row = f"(%s, %s, %s, %s, %s, %s, %s, {day}, {day})"
+    values = ", ".join([row] * n_entries)
+    customers = Customer._meta.db_table
+    target = f"{FollowUp._meta.db_table} ({', '.join(_COLUMNS)})"
+    kind = " AND c.kind = %s" if scoped_to_enterprises else ""
+    # VALUES columns are column1… in both SQLite and PostgreSQL: seq, tier, role, occasion, holiday, method,
+    # assignee_id, planned_on, due_on. (A WITH clause in front would hide the row count from Python's sqlite3.)
+    return (
+        f"{'INSERT' if pg else 'INSERT OR IGNORE'} INTO {target} "
+        "SELECT c.site_id, c.id, %s, t.column3, t.column4, t.column5, t.column2, t.column6, t.column7, "
+        "t.column8, t.column9, %s, 0, 1, 24, %s, %s, %s, NULL, NULL, NULL "
+        f"FROM {customers} c JOIN (VALUES {values}) t ON t.column2 = c.tier "
+        f"WHERE c.site_id = %s AND c.id >= %s AND c.id <= %s{kind} "
+        f"ORDER BY c.id, t.column1{' ON CONFLICT DO NOTHING' if pg else ''}"
+    )
 
 
 def _scope(site, settings: RevisitSettings):
@@ -265,44 +271,41 @@ def _scope(site, settings: RevisitSettings):
     return qs.filter(kind=CustomerKind.ENTERPRISE) if settings.scope == PlanScope.ENTERPRISE else qs
 
 
-def _generate(site, year: int, customers, *, start: date, now) -> tuple[int, list[str]]:
-    """Write the plan entries of `year` due on or after `start` for (customer_id, tier) pairs."""
+def _generate(site, year: int, customer_ids: list[int], *, start: date, now) -> tuple[int, list[str]]:
+    """Write the plan entries of `year` due on or after `start` for the given customers of the site's scope."""
     settings = revisit_settings(site)
     definitions = tier_definitions(site)
     holders = role_holders(site)
     visits, warnings = holidays.holiday_visits(year, settings.holidays)
-    templates = {}
-    for tier, definition in definitions.items():
-        entries = [e for e in tier_template(definition, year, visits) if e.due_on >= start]
-        for e in entries:
+    template: list = []
+    for tier, definition in sorted(definitions.items()):
+        for e in tier_template(definition, year, visits):
+            if e.due_on < start:
+                continue
             if holders[e.role] is None:
                 error = FollowUpError.NO_ASSIGNEE
                 raise ServiceError(error, fields={"role": [error.message]})
-        templates[tier] = [
-            (
-                site.id, None, Source.PLAN, e.role, e.occasion, e.holiday, tier, defaults.ROLE_METHODS[e.role],
-                holders[e.role].pk, e.planned_on, e.due_on, VisitStatus.OPEN, 0, 1, 24, OnDissatisfied.RECORD_ONLY,
-                False, now, None, None, None,
-            )
-            for e in entries
-        ]  # fmt: skip
+            template.append(
+                (len(template), tier, e.role, e.occasion, e.holiday, defaults.ROLE_METHODS[e.role],
+                 holders[e.role].pk, e.planned_on, e.due_on)
+            )  # fmt: skip
+    if not template or not customer_ids:
+        return 0, warnings
+    enterprise_only = settings.scope == PlanScope.ENTERPRISE
+    sql = _plan_sql(len(template), enterprise_only)
     ops = connection.ops
-    created = ops.adapt_datetimefield_value(now)
-    for tier, rows in templates.items():
-        templates[tier] = [
-            (*row[:9], ops.adapt_datefield_value(row[9]), ops.adapt_datefield_value(row[10]), *row[11:17], created,
-             *row[18:])
-            for row in rows
-        ]  # fmt: skip
+    head = [v for e in template for v in (*e[:7], ops.adapt_datefield_value(e[7]), ops.adapt_datefield_value(e[8]))]
+    tail = [Source.PLAN, VisitStatus.OPEN, OnDissatisfied.RECORD_ONLY, False, ops.adapt_datetimefield_value(now)]
+    ids = sorted(customer_ids)
     written = 0
-    batch: list[tuple] = []
-    for customer_id, tier in customers:
-        for row in templates.get(tier, ()):
-            batch.append((row[0], customer_id, *row[2:]))
-        if len(batch) >= INSERT_BATCH:
-            written += _insert(batch)
-            batch = []
-    written += _insert(batch)
+    with connection.cursor() as cursor:
+        for i in range(0, len(ids), CUSTOMER_BATCH):
+            chunk = ids[i : i + CUSTOMER_BATCH]
+            params = [*tail, *head, site.id, chunk[0], chunk[-1]]
+            if enterprise_only:
+                params.append(CustomerKind.ENTERPRISE)
+            cursor.execute(sql, params)
+            written += cursor.rowcount
     return written, warnings
 
 
@@ -317,8 +320,8 @@ def generate_revisit_plans(site_id: int, *, actor, year: int, now=None) -> dict:
         error = FollowUpError.YEAR_OUT_OF_RANGE
         raise ServiceError(error, fields={"year": [error.message]})
     start = max(date(year, 1, 1), today)
-    customers = _scope(site, revisit_settings(site)).values_list("id", "tier").order_by("id").iterator(10_000)
-    written, warnings = _generate(site, year, customers, start=start, now=now)
+    customer_ids = list(_scope(site, revisit_settings(site)).values_list("id", flat=True))
+    written, warnings = _generate(site, year, customer_ids, start=start, now=now)
     PlanYear.objects.update_or_create(site=site, year=year, defaults={"generated_at": now, "warnings": warnings})
     FollowUpEvent.objects.create(
         site=site,
@@ -343,7 +346,7 @@ def regenerate_for_customer(customer: Customer, *, actor, now=None) -> dict:
     if in_scope:
         for year in sorted(years):
             start = max(date(year, 1, 1), today)
-            n, _warnings = _generate(site, year, [(customer.pk, customer.tier)], start=start, now=now)
+            n, _warnings = _generate(site, year, [customer.pk], start=start, now=now)
             written += n
     FollowUpEvent.objects.create(
         site=site,

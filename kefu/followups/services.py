@@ -12,11 +12,12 @@ from django.utils import timezone
 from kefu.accounts.models import User
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import site_ids_for
+from kefu.complaints import services as complaints
 from kefu.core.errors import CoreError, ServiceError, invalid, not_found
 from kefu.core.validators import plain_text
 from kefu.tickets import services as tickets
 from kefu.tickets import transitions
-from kefu.tickets.models import Channel, WorkOrder, WorkOrderType
+from kefu.tickets.models import Channel, WorkOrder
 
 from . import defaults
 from .errors import FollowUpError
@@ -218,27 +219,46 @@ def _check_outcome(reached, method, satisfaction, score, info) -> tuple[str, int
     return satisfaction, score, info
 
 
-def _act_on_dissatisfaction(follow_up: FollowUp, actor, comments: str) -> tuple[str, WorkOrder | None]:
+def _complaint_category(site_id: int) -> str:
+    # The visit does not tell what the complaint is about; the case handler re-files it after intake.
+    categories = complaints.categories_for(site_id)
+    return "其他" if "其他" in categories else categories[-1]
+
+
+def _open_linked_complaint(order: WorkOrder, actor, method: str, reason: str, demand: str) -> WorkOrder:
+    """A complaint with its case file (投诉登记), so it follows the complaint workflow like any other."""
+    customer = order.customer
+    phone = customer.phones.order_by("-is_primary", "id").first()
+    complaint = complaints.register_complaint(
+        actor=actor,
+        site_id=order.site_id,
+        customer_id=customer.pk,
+        channel=Channel.WALK_IN if method == Method.ON_SITE else Channel.PHONE,
+        subject=f"回访不满意：{order.number} {order.subject}"[:200],
+        product=(order.product or order.get_type_display())[:200],
+        category=_complaint_category(order.site_id),
+        demand=demand[:2000],
+        complainant_name=customer.name[:100],
+        contact=phone.national if phone else "",
+        apology_note="回访中客户表示不满意，回访人员已致歉并转投诉处理。",
+        description=reason[:2000],
+    )
+    return complaint.work_order
+
+
+def _act_on_dissatisfaction(follow_up: FollowUp, actor, texts: dict) -> tuple[str, WorkOrder | None]:
     order = follow_up.work_order
     if order is None or follow_up.on_dissatisfied == OnDissatisfied.RECORD_ONLY:
         return Consequence.NONE, None
+    comments = texts["comments"]
     reason = f"回访不满意：{comments}" if comments else "回访不满意"
     if follow_up.on_dissatisfied == OnDissatisfied.REOPEN:
         if transitions.target(order.status, transitions.Action.REOPEN) is None:
             return Consequence.ALREADY_OPEN, None
         tickets.reopen_work_order(order, actor=actor, reason=reason[:2000])
         return Consequence.REOPENED, None
-    complaint = tickets.create_work_order(
-        actor=actor,
-        site_id=order.site_id,
-        type=WorkOrderType.COMPLAINT,
-        channel=Channel.PHONE,
-        subject=f"回访不满意：{order.number} {order.subject}"[:200],
-        customer_id=order.customer_id,
-        description=reason,
-        accept_now=True,
-    )
-    return Consequence.COMPLAINT, complaint
+    demand = texts["dissatisfaction_points"] or comments or "回访不满意，要求重新处理"
+    return Consequence.COMPLAINT, _open_linked_complaint(order, actor, follow_up.method, reason, demand)
 
 
 @transaction.atomic
@@ -290,7 +310,7 @@ def record_attempt(
     follow_up.save(update_fields=["attempts", "method", "status", "completed_at", "next_attempt_at"])
     consequence, opened = Consequence.NONE, None
     if reached and satisfaction == Satisfaction.DISSATISFIED:
-        consequence, opened = _act_on_dissatisfaction(follow_up, actor, texts["comments"])
+        consequence, opened = _act_on_dissatisfaction(follow_up, actor, texts)
     attempt = FollowUpAttempt.objects.create(
         follow_up=follow_up,
         actor=actor,

@@ -187,3 +187,43 @@ def test_formula_like_names_are_exported_as_text(site, agent, supervisor):
     create_customer(actor=agent, site_id=site.id, name="=HYPERLINK(1)", phones=["13600000000"])
     _header, rows = _sheet(exports.export_customers(actor=supervisor, filters={})[0])
     assert rows[0][1] == "'=HYPERLINK(1)"
+
+
+def test_archive_changes_are_history_events_in_order(company, agent, manager, settings, tmp_path):
+    """Every archive change of the second cut is one CustomerEvent, in the order made, with who and what changed."""
+    from kefu.customers.services import set_key_customer, update_customer
+
+    settings.MEDIA_ROOT = tmp_path
+    update_customer(company, actor=manager, changes={"tier": "A"})
+    set_key_customer(company, actor=manager, flagged=True, reason="政府单位")
+    archive.rate_customer_credit(company, actor=manager, rating="good", reason="按时付款")
+    contact = archive.add_enterprise_contact(company, actor=agent, name="王经理", phone="13912345678")
+    archive.add_customer_document(
+        company, actor=agent, doc_type="business_licence", uploaded=SimpleUploadedFile("执照.pdf", PDF)
+    )
+    archive.remove_enterprise_contact(contact, actor=agent)
+    events = list(CustomerEvent.objects.filter(customer=company).order_by("id"))
+    assert [(e.event_type, e.actor) for e in events] == [
+        ("customer_created", agent),
+        ("customer_changed", manager),
+        ("key_customer_changed", manager),
+        ("credit_rated", manager),
+        ("contact_added", agent),
+        ("document_added", agent),
+        ("contact_removed", agent),
+    ]
+    assert (events[1].old, events[1].new) == ({"tier": "C"}, {"tier": "A"})
+    assert events[2].new == {"is_key_customer": True, "key_customer_reason": "政府单位"}
+    assert events[6].old == {"contact": contact.pk, "name": "王经理"}
+
+
+def test_archive_history_cannot_be_rewritten(company, agent):
+    """无涂改: the event table refuses updates and deletes (database triggers), so a correction is a new event."""
+    from django.db import DatabaseError, transaction
+
+    event = CustomerEvent.objects.get(customer=company)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CustomerEvent.objects.filter(pk=event.pk).update(event_type="forged")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CustomerEvent.objects.filter(pk=event.pk).delete()
+    assert CustomerEvent.objects.get(pk=event.pk).event_type == "customer_created"

@@ -6,9 +6,13 @@ import pytest
 from django.utils import timezone
 
 from kefu.complaints import services as complaints
+from kefu.customers.services import create_customer
 from kefu.tickets import services as tickets
 
-from ..models import FollowUp, VisitStatus
+from .. import plan_services
+from ..models import FollowUp, PlanRole, VisitStatus
+
+AM, DM, LEAD, HEAD = PlanRole.ACCOUNT_MANAGER, PlanRole.DEPARTMENT_MANAGER, PlanRole.LEADERSHIP, PlanRole.COMPANY_HEAD
 
 
 @pytest.fixture
@@ -68,3 +72,31 @@ def open_visit(order) -> FollowUp:
 
 def later(hours: float):
     return timezone.now() + timedelta(hours=hours)
+
+
+@pytest.fixture
+def enterprises(site, agent):
+    def _make(*tiers):
+        return [
+            create_customer(
+                actor=agent,
+                site_id=site.id,
+                name=f"华润水泥{i}",
+                phones=[f"0755-8888{i:04d}"],
+                kind="enterprise",
+                tier=t,
+            )
+            for i, t in enumerate(tiers)
+        ]
+
+    return _make
+
+
+@pytest.fixture
+def roles(site, agent, supervisor, manager):
+    from conftest import make_user
+
+    head = make_user("manager", sites=[site], display_name="总裁")
+    for role, user in ((AM, agent), (DM, supervisor), (LEAD, manager), (HEAD, head)):
+        plan_services.assign_role(site, role, actor=manager, user_id=user.id)
+    return {AM: agent, DM: supervisor, LEAD: manager, HEAD: head}

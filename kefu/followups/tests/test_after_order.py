@@ -135,6 +135,46 @@ def test_dissatisfied_opens_a_linked_complaint_when_the_rule_says_so(closed_orde
     assert order.status == "closed"
 
 
+@pytest.mark.parametrize(
+    ("order_type", "consequence"),
+    [
+        ("complaint", Consequence.REOPENED),
+        ("repair", Consequence.REOPENED),
+        ("after_sales", Consequence.COMPLAINT),
+        ("special_service", Consequence.COMPLAINT),
+    ],
+)
+def test_dissatisfied_acts_per_order_type_by_the_shipped_rules(closed_order, agent, order_type, consequence):
+    """《回访工作规程》 defaults: an unsettled complaint or repair goes back; a bad after-sales or paid job is a complaint."""
+    order = closed_order(type=order_type)
+    attempt = _satisfied(open_visit(order), agent, satisfaction="dissatisfied", score=1, comments="没有解决")
+    order.refresh_from_db()
+    assert attempt.consequence == consequence
+    if consequence == Consequence.REOPENED:
+        assert order.status == "reopened" and attempt.opened_order is None
+    else:
+        assert order.status == "closed" and attempt.opened_order.type == "complaint"
+
+
+def test_the_linked_complaint_has_its_case_file_and_can_be_settled(closed_order, agent, manager, site):
+    """The complaint opened by a visit is registered like any complaint (投诉登记), so it can be handled and closed."""
+    from kefu.complaints import services as complaints
+    from kefu.complaints.models import Complaint
+
+    services.update_rule(site, "repair", actor=manager, on_dissatisfied=OnDissatisfied.COMPLAINT)
+    order = closed_order()
+    attempt = _satisfied(
+        open_visit(order), agent, satisfaction="dissatisfied", score=1, dissatisfaction_points="修完第二天又坏了"
+    )
+    case = Complaint.objects.get(work_order=attempt.opened_order)
+    assert (case.complainant_name, case.demand) == (order.customer.name, "修完第二天又坏了")
+    assert case.contact == order.customer.phones.get(is_primary=True).national
+    case = complaints.resolve_on_the_spot(case, actor=agent, resolution="安排师傅当天复修", customer_accepted=True)
+    case = complaints.close_complaint(case, actor=agent, root_cause="配件质量", preventive_measure="更换供应商")
+    case.work_order.refresh_from_db()
+    assert case.work_order.status == "closed"
+
+
 def test_basically_satisfied_changes_nothing_on_the_order(closed_order, agent):
     order = closed_order()
     attempt = _satisfied(open_visit(order), agent, satisfaction="basically", score=3)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from kefu.core.errors import ServiceError
-from kefu.customers.services import create_customer, update_customer
+from kefu.customers.services import update_customer
 
 from .. import plan_services
 from ..models import FollowUp, FollowUpEvent, Occasion, PlanRole, PlanYear, Source, VisitStatus
@@ -17,34 +17,6 @@ from ..models import FollowUp, FollowUpEvent, Occasion, PlanRole, PlanYear, Sour
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 AM, DM, LEAD, HEAD = PlanRole.ACCOUNT_MANAGER, PlanRole.DEPARTMENT_MANAGER, PlanRole.LEADERSHIP, PlanRole.COMPANY_HEAD
-
-
-@pytest.fixture
-def enterprises(site, agent):
-    def _make(*tiers):
-        return [
-            create_customer(
-                actor=agent,
-                site_id=site.id,
-                name=f"华润水泥{i}",
-                phones=[f"0755-8888{i:04d}"],
-                kind="enterprise",
-                tier=t,
-            )
-            for i, t in enumerate(tiers)
-        ]
-
-    return _make
-
-
-@pytest.fixture
-def roles(site, agent, supervisor, manager):
-    from conftest import make_user
-
-    head = make_user("manager", sites=[site], display_name="总裁")
-    for role, user in ((AM, agent), (DM, supervisor), (LEAD, manager), (HEAD, head)):
-        plan_services.assign_role(site, role, actor=manager, user_id=user.id)
-    return {AM: agent, DM: supervisor, LEAD: manager, HEAD: head}
 
 
 def _counts(customer) -> Counter:

@@ -122,3 +122,77 @@ def test_other_sites_answers_are_not_counted(answered, outsider):
     lead = make_user(Role.SUPERVISOR, sites=outsider.sites.all())
     report = selectors.csat_report(lead, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30))
     assert report.total.responses == 0
+
+
+def test_csat_by_site_keeps_each_sites_answers_apart(answered, site, other_site, agent, manager):
+    from conftest import make_user
+    from kefu.accounts.models import Role
+    from kefu.customers.services import create_customer
+    from kefu.surveys import services
+
+    from .conftest import QUESTIONS
+
+    for score in (5, 1):
+        answered(score)
+    head = make_user(Role.MANAGER, sites=[site, other_site])
+    there = make_user(Role.AGENT, sites=[other_site])
+    other_template = services.create_template(actor=head, site_id=other_site.id, name="满意度", questions=QUESTIONS)
+    other_customer = create_customer(actor=there, site_id=other_site.id, name="李娜", phones=["13900001111"])
+    for score in (5, 4, 4, 2):
+        order = create_work_order(
+            actor=there,
+            site_id=other_site.id,
+            type="repair",
+            channel="phone",
+            subject="测试",
+            customer_id=other_customer.id,
+        )
+        survey = sending.create_survey(
+            actor=there, customer=other_customer, template=other_template, link_valid_days=30, work_order=order,
+            agent=there, now=at(10, 8),
+        )  # fmt: skip
+        answers.submit_answers(links.token_for(survey.key), answers=answer_values(survey, score=str(score)), now=at(10))
+    report = selectors.csat_report(head, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30), group_by="site")
+    assert {r.label: (r.responses, r.satisfied, r.csat) for r in report.rows} == {
+        site.name: (2, 1, Decimal("50.0")),
+        other_site.name: (4, 3, Decimal("75.0")),
+    }
+    assert (report.total.responses, report.total.satisfied, report.total.csat) == (6, 4, Decimal("66.7"))
+    one = selectors.csat_report(head, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30), site_id=other_site.id)
+    assert one.total.csat == Decimal("75.0")
+
+
+def test_csat_period_is_the_local_day_at_both_ends_of_a_month(site, agent, supervisor, customer, template):
+    """Shanghai time: 23:30 on Nov 30 is November, 00:30 on Dec 1 is December, though both are Nov 30 in UTC."""
+
+    def answer(score, when):
+        survey = sending.create_survey(
+            actor=agent, customer=customer, template=template, link_valid_days=30, agent=agent, now=when
+        )
+        answers.submit_answers(links.token_for(survey.key), answers=answer_values(survey, score=str(score)), now=when)
+
+    answer(5, timezone.make_aware(datetime(2026, 11, 30, 23, 30), TZ))
+    answer(1, timezone.make_aware(datetime(2026, 12, 1, 0, 30), TZ))
+    answer(4, timezone.make_aware(datetime(2026, 12, 1, 12, 0), TZ))
+    by_month = selectors.csat_report(
+        supervisor, date_from=date(2026, 11, 1), date_to=date(2026, 12, 31), group_by="month"
+    )
+    assert [(r.label, r.responses, r.satisfied, r.csat) for r in by_month.rows] == [
+        ("2026-11", 1, 1, Decimal("100.0")),
+        ("2026-12", 2, 1, Decimal("50.0")),
+    ]
+    november = selectors.csat_report(supervisor, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30))
+    assert (november.total.responses, november.total.csat) == (1, Decimal("100.0"))
+
+
+def test_satisfaction_rate_per_agent_is_the_csat_of_the_surveys_they_are_named_on(answered, supervisor, agent):
+    """The selector the appraisal reads (FU-06/APR): per agent, satisfied / responses; unanswered ones do not count."""
+    for score in (5, 4, 3, 2):
+        answered(score, who=agent)
+    answered(None, who=agent)
+    answered(5, who=supervisor)
+    rates = selectors.agent_satisfaction_rates(supervisor, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30))
+    assert {k: (v.responses, v.satisfied, v.csat) for k, v in rates.items()} == {
+        agent.pk: (4, 2, Decimal("50.0")),
+        supervisor.pk: (1, 1, Decimal("100.0")),
+    }

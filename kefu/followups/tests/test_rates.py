@@ -1,0 +1,57 @@
+"""FU-06 回访率 per agent as a selector (the appraisal reads it): visits done / visits due in the period."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime
+
+import pytest
+
+from kefu.customers.services import update_customer
+
+from .. import plan_services, selectors
+from ..models import FollowUp, Occasion, VisitStatus
+from ..services import record_attempt
+from .conftest import AM, DM
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+JANUARY = {"start": date(2026, 1, 1), "end": date(2026, 1, 31)}
+
+
+@pytest.fixture
+def january(site, manager, agent, enterprises, roles, frozen):
+    """A tier-A plan; on Jan 20 the agent has done the first account-manager visit, the second is still open."""
+    frozen(datetime(2026, 1, 1, 9, 0, tzinfo=SHANGHAI))
+    (a,) = enterprises("A")
+    plan_services.generate_revisit_plans(site.id, actor=manager, year=2026)
+    frozen(datetime(2026, 1, 20, 9, 0, tzinfo=SHANGHAI))
+    first = FollowUp.objects.get(customer=a, role=AM, occasion=Occasion.REGULAR, planned_on=date(2026, 1, 1))
+    record_attempt(first, actor=agent, reached=True, satisfaction="satisfied", score=5)
+    return a
+
+
+def _rows(actor, **kw):
+    return [(r["assignee_id"], r["due"], r["done"], r["rate"]) for r in selectors.revisit_rate(actor, **JANUARY, **kw)]
+
+
+def test_revisit_rate_per_agent_is_done_over_due_in_the_period(january, manager, roles):
+    # January: the account manager owes 2 (done 1), the department manager 1 (done 0); the quarter's leader
+    # visit and the Spring Festival greeting fall due later and do not count yet.
+    assert _rows(manager) == sorted([(roles[AM].pk, 2, 1, 0.5), (roles[DM].pk, 1, 0, 0.0)])
+
+
+def test_cancelled_visits_do_not_count_in_the_revisit_rate(january, manager, roles):
+    update_customer(january, actor=manager, changes={"tier": "C"})  # the open Jan 16–31 visit is replaced
+    assert FollowUp.objects.filter(customer=january, status=VisitStatus.CANCELLED, due_on__month=1).count() == 2
+    assert _rows(manager) == sorted([(roles[AM].pk, 2, 1, 0.5), (roles[DM].pk, 1, 0, 0.0)])
+
+
+def test_an_agent_sees_only_their_own_revisit_rate(january, roles):
+    agent = roles[AM]
+    assert _rows(agent) == [(agent.pk, 2, 1, 0.5)]
+    assert _rows(agent, assignee_id=roles[DM].pk) == [(agent.pk, 2, 1, 0.5)]
+
+
+def test_revisit_rate_of_a_period_with_nothing_due_is_empty(manager, roles):
+    assert selectors.revisit_rate(manager, **JANUARY) == []
