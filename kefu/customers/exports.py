@@ -80,6 +80,17 @@ def _rows(actor, filters: dict):
 
 
 @transaction.atomic
+def mask_email(email: str) -> str:
+    local, at, domain = (email or "").partition("@")
+    return f"{local[:1]}***@{domain}" if at else ("***" if email else "")
+
+
+def mask_address(address: str) -> str:
+    # The district is enough to sort a list by area; the street and number identify the person.
+    address = (address or "").strip()
+    return f"{address[:6]}****" if len(address) > 6 else ("****" if address else "")
+
+
 def export_customers(*, actor, filters: dict, unmasked: bool = False) -> tuple[bytes, int]:
     """The archive rows the actor may see, as an xlsx file; returns (file bytes, row count)."""
     if not has_capability(actor, Capability.EXPORT_CUSTOMERS):
@@ -112,8 +123,8 @@ def export_customers(*, actor, filters: dict, unmasked: bool = False) -> tuple[b
             c.get_kind_display(),
             c.get_tier_display(),
             " ".join(numbers),
-            c.email,
-            c.address,
+            c.email if unmasked else mask_email(c.email),
+            c.address if unmasked else mask_address(c.address),
             " ".join(sorted(t.name for t in c.tags.all())),
             _("Yes") if c.is_key_customer else "",
             c.get_credit_rating_display(),

@@ -227,3 +227,12 @@ def test_archive_history_cannot_be_rewritten(company, agent):
     with pytest.raises(DatabaseError), transaction.atomic():
         CustomerEvent.objects.filter(pk=event.pk).delete()
     assert CustomerEvent.objects.get(pk=event.pk).event_type == "customer_created"
+
+
+def test_masked_export_also_masks_email_and_address(customer, supervisor):
+    customer.email, customer.address = "zhangwei@example.com", "广州市天河区体育西路103号维多利广场A座"
+    customer.save(update_fields=["email", "address"])
+    header, rows = _sheet(exports.export_customers(actor=supervisor, filters={})[0])
+    assert rows[0][5] == "z***@example.com" and rows[0][6] == "广州市天河区****"
+    header, rows = _sheet(exports.export_customers(actor=supervisor, filters={}, unmasked=True)[0])
+    assert rows[0][5] == "zhangwei@example.com" and rows[0][6].endswith("A座")
