@@ -10,11 +10,13 @@ from kefu.core.extensions import TimelineEntry
 
 from . import selectors
 from .holidays import label_of
-from .models import VisitStatus
+from .models import FOLLOW_UP_TYPES, VisitStatus
 
 
 def order_panel(order, request):
     """The follow-up visits of this order with their evaluation forms, and the revisit that opened it, if any."""
+    if order.type not in FOLLOW_UP_TYPES:
+        return None  # only these types get visits, or are opened by one: no queries on every other order
     actor = request.user
     visits = selectors.follow_ups_of_order(actor, order)
     origin = selectors.opened_from(actor, order)

@@ -132,3 +132,15 @@ def test_the_scan_brings_an_unanswered_call_back_when_its_retry_is_due(closed_or
     assert tasks.release_retries(now + timedelta(hours=5)) == 1
     assert list(todo_for(agent, now=now)) == [visit]
     assert Notification.objects.filter(recipient=agent, kind="follow_up_retry").count() == 1
+
+
+def test_orders_of_types_without_follow_ups_pay_no_query_for_the_panel(client, agent, make_order):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    order = make_order(type="inquiry", accept_now=True)
+    client.force_login(agent)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("tickets:detail", args=[order.pk])).status_code == 200
+    assert not [q for q in queries.captured_queries if "followups_" in q["sql"]]
