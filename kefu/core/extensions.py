@@ -107,3 +107,36 @@ def customer_timeline(customer, actor, *, limit: int = 50) -> list[TimelineEntry
     entries = [e for source in _timeline_sources.values() for e in source(customer, actor, limit)]
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+@dataclass(frozen=True)
+class SatisfactionPoint:
+    """One moment a customer's satisfaction was learnt, or a try to learn it, from whichever app recorded it.
+
+    The churn signal reads these so that surveys need not import the apps (follow-up visits …) beside it."""
+
+    at: object  # an aware datetime
+    kind: str  # the timeline kind of the same contact ("follow_up" …): those entries are judged by `contact`
+    contact: bool  # the customer was actually reached (a call nobody answered is no contact)
+    score: int | None = None  # 1–5, when one was given
+    dissatisfied: bool = False
+
+
+_satisfaction_sources: dict[str, Callable] = {}
+
+
+def register_satisfaction_source(kind: str, source: Callable) -> None:
+    """`source(customer, actor, limit)` returns at most `limit` SatisfactionPoint rows, newest first, already
+    scoped to what the actor may see. `kind` is the timeline kind of the same contacts: whether one of those
+    counts as a contact is the source's to say, not the timeline's."""
+    _satisfaction_sources[kind] = source
+
+
+def satisfaction_kinds() -> frozenset[str]:
+    return frozenset(_satisfaction_sources)
+
+
+def satisfaction_points(customer, actor, *, limit: int = 50) -> list[SatisfactionPoint]:
+    points = [p for source in _satisfaction_sources.values() for p in source(customer, actor, limit)]
+    points.sort(key=lambda p: p.at, reverse=True)
+    return points[:limit]

@@ -33,3 +33,4 @@ class FollowupsConfig(AppConfig):
             "follow_ups", template="followups/_customer_panel.html", context=panels.customer_panel, order=60
         )
         extensions.register_timeline_source("follow_up", panels.timeline)
+        extensions.register_satisfaction_source("follow_up", panels.satisfaction_points)

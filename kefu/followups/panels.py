@@ -1,4 +1,5 @@
-"""What the followups app adds to pages of lower apps: the work-order panel, the customer panel, the timeline."""
+"""What the followups app adds to pages of lower apps: the work-order panel, the customer panel, the timeline
+and the satisfaction points behind the churn signal."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kefu.accounts.permissions import Capability, has_capability
-from kefu.core.extensions import TimelineEntry
+from kefu.accounts.selectors import site_ids_for
+from kefu.core.extensions import SatisfactionPoint, TimelineEntry
 
 from . import selectors
 from .holidays import label_of
-from .models import FOLLOW_UP_TYPES, VisitStatus
+from .models import FOLLOW_UP_TYPES, FollowUpAttempt, Satisfaction, VisitStatus
 
 
 def order_panel(order, request):
@@ -66,3 +68,24 @@ def timeline(customer, actor, limit):
             )
         )
     return entries
+
+
+def satisfaction_points(customer, actor, limit):
+    """Every call or visit to the customer for the churn signal: reached ones are contacts, 不满意 a dissatisfaction."""
+    if customer.site_id not in site_ids_for(actor):
+        return []
+    rows = (
+        FollowUpAttempt.objects.filter(follow_up__customer=customer)
+        .order_by("-created_at", "-id")
+        .values_list("created_at", "reached", "score", "satisfaction")[:limit]
+    )
+    return [
+        SatisfactionPoint(
+            at=at,
+            kind="follow_up",
+            contact=reached,
+            score=score if reached else None,
+            dissatisfied=reached and satisfaction == Satisfaction.DISSATISFIED,
+        )
+        for at, reached, score, satisfaction in rows
+    ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from collections import defaultdict
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from kefu.accounts.models import Site
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import site_ids_for
 from kefu.core.errors import CoreError, ServiceError, not_found
@@ -30,13 +33,37 @@ def get_follow_up_for(actor, follow_up_id) -> FollowUp:
         raise not_found() from None
 
 
-def todo_for(actor, *, today: date | None = None, now=None) -> QuerySet[FollowUp]:
-    """今日回访: the actor's open visits whose period has begun and whose next attempt is due."""
+def _by_site_day(lookup: str, actor, today: date | None, now=None) -> Q:
+    """`lookup` against each site's own local date: a visit is due on the site's day, not the server's.
+    An explicit `today` applies to every site."""
+    if today is not None:
+        return Q(**{lookup: today})
     now = now or timezone.now()
-    today = today or timezone.localdate(now)
+    zones = defaultdict(list)
+    for site_id, zone in Site.objects.filter(id__in=site_ids_for(actor)).values_list("id", "time_zone"):
+        zones[zone].append(site_id)
+    cond = Q(pk__in=[])
+    for zone, ids in zones.items():
+        cond |= Q(site_id__in=ids, **{lookup: timezone.localtime(now, zoneinfo.ZoneInfo(zone)).date()})
+    return cond
+
+
+def local_today_for(actor, now=None) -> date:
+    """The date to print above the actor's lists: their sites' day when they share one time zone."""
+    now = now or timezone.now()
+    zones = set(Site.objects.filter(id__in=site_ids_for(actor)).values_list("time_zone", flat=True))
+    if len(zones) == 1:
+        return timezone.localtime(now, zoneinfo.ZoneInfo(zones.pop())).date()
+    return timezone.localdate(now)
+
+
+def todo_for(actor, *, today: date | None = None, now=None) -> QuerySet[FollowUp]:
+    """今日回访: the actor's open visits whose period has begun (by the site's local day) and whose next attempt
+    is due."""
+    now = now or timezone.now()
     return (
         follow_ups_for(actor)
-        .filter(assignee=actor, status=VisitStatus.OPEN, planned_on__lte=today)
+        .filter(_by_site_day("planned_on__lte", actor, today, now), assignee=actor, status=VisitStatus.OPEN)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .select_related("customer", "work_order")
         .order_by("due_on", "planned_on", "id")
@@ -48,19 +75,18 @@ def _require_lead(actor) -> None:
         raise ServiceError(CoreError.PERMISSION_DENIED)
 
 
-def overdue_for(actor, *, site_id=None, today: date | None = None) -> QuerySet[FollowUp]:
-    """Open visits past their due date, for supervisors; the view groups them per person."""
+def overdue_for(actor, *, site_id=None, today: date | None = None, now=None) -> QuerySet[FollowUp]:
+    """Open visits past their due date (the site's local day), for supervisors; the view groups them per person."""
     _require_lead(actor)
-    today = today or timezone.localdate()
-    qs = follow_ups_for(actor).filter(status=VisitStatus.OPEN, due_on__lt=today)
+    qs = follow_ups_for(actor).filter(_by_site_day("due_on__lt", actor, today, now), status=VisitStatus.OPEN)
     if site_id:
         qs = qs.filter(site_id=site_id)
     return qs.select_related("customer", "assignee", "work_order").order_by("assignee_id", "due_on", "id")
 
 
-def overdue_counts(actor, *, site_id=None, today: date | None = None) -> list[dict]:
+def overdue_counts(actor, *, site_id=None, today: date | None = None, now=None) -> list[dict]:
     rows = (
-        overdue_for(actor, site_id=site_id, today=today)
+        overdue_for(actor, site_id=site_id, today=today, now=now)
         .order_by()
         .values("assignee_id", "assignee__display_name", "assignee__username")
         .annotate(n=Count("id"))

@@ -34,7 +34,7 @@ def _need(user, capability: Capability) -> None:
 def today(request):
     _need(request.user, Capability.PERFORM_FOLLOW_UP)
     visits = list(selectors.todo_for(request.user)[:200])
-    local_today = timezone.localdate()
+    local_today = selectors.local_today_for(request.user)
     for v in visits:
         v.holiday_label = label_of(v.holiday.split(",")) if v.holiday else ""
     return render(request, "followups/today.html", {"visits": visits, "today": local_today})
@@ -88,14 +88,13 @@ def _month_bounds(today_: date) -> tuple[date, date]:
 @login_required
 def overdue(request):
     _need(request.user, Capability.VIEW_SATISFACTION)
-    today_ = timezone.localdate()
-    start, end = _month_bounds(today_)
+    start, end = _month_bounds(selectors.local_today_for(request.user))
     return render(
         request,
         "followups/overdue.html",
         {
-            "counts": selectors.overdue_counts(request.user, today=today_),
-            "visits": list(selectors.overdue_for(request.user, today=today_)[:300]),
+            "counts": selectors.overdue_counts(request.user),
+            "visits": list(selectors.overdue_for(request.user)[:300]),
             "rates": selectors.revisit_rate(request.user, start=start, end=end),
             "completion": selectors.plan_completion(request.user, start=start, end=end),
             "start": start,

@@ -2,11 +2,14 @@
 
 CSAT (customer satisfaction score) = answered surveys whose satisfaction question scored 4 or 5, divided by
 all answered surveys with a satisfaction score, in percent (one decimal). Surveys still waiting, expired or
-answered without that question do not count at all. The period is the local date the customer answered.
+answered without that question do not count at all. The period is the date the customer answered, in the
+survey's site's own time zone (a month likewise).
 """
 
 from __future__ import annotations
 
+import zoneinfo
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,11 +29,12 @@ from .models import ClosureSurveyRule, Survey, SurveyCampaign, SurveyStatus, Sur
 
 SATISFIED_MIN = 4
 GROUPS = ("site", "type", "channel", "agent", "month")
-# Churn signal: a dissatisfied answer (score ≤ 2) followed by this many days without any contact, or the last
-# three satisfaction scores each lower than the one before.
+# Churn signal: a dissatisfied answer (survey score ≤ 2, or a visit recorded 不满意) followed by this many days
+# without any contact, or the last three satisfaction scores (surveys and visits) each lower than the one before.
 DISSATISFIED_MAX = 2
 CHURN_QUIET_DAYS = 30
 DECLINE_RUN = 3
+CHURN_LOOKBACK = 20
 
 
 def _require(actor, *capabilities: Capability) -> None:
@@ -118,23 +122,34 @@ class CsatReport:
     total: CsatRow
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+def _day_start(day: date, tz) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), tz)
 
 
-def _answered(actor, date_from: date, date_to: date, site_id=None) -> QuerySet[Survey]:
+def _zones(actor, site_id=None) -> dict[str, list[int]]:
+    """The actor's sites (or the one asked for) by time zone: a period's days are each site's local days."""
     sites = site_ids_for(actor)
     if site_id:
         if int(site_id) not in sites:
             raise not_found()
         sites = [int(site_id)]
-    return Survey.objects.filter(
-        site_id__in=sites,
-        status=SurveyStatus.ANSWERED,
-        satisfaction__isnull=False,
-        answered_at__gte=_day_start(date_from),
-        answered_at__lt=_day_start(date_to + timedelta(days=1)),
+    zones: dict[str, list[int]] = defaultdict(list)
+    for sid, zone in Site.objects.filter(id__in=sites).values_list("id", "time_zone"):
+        zones[zone].append(sid)
+    return zones
+
+
+def _answered_in(zone: str, site_ids, date_from: date, date_to: date) -> Q:
+    tz = zoneinfo.ZoneInfo(zone)
+    return Q(
+        site_id__in=site_ids,
+        answered_at__gte=_day_start(date_from, tz),
+        answered_at__lt=_day_start(date_to + timedelta(days=1), tz),
     )
+
+
+def _scored() -> QuerySet[Survey]:
+    return Survey.objects.filter(status=SurveyStatus.ANSWERED, satisfaction__isnull=False)
 
 
 _GROUP_FIELD = {"site": "site_id", "type": "order_type", "channel": "channel", "agent": "agent_id"}
@@ -159,28 +174,46 @@ def csat_report(actor, *, date_from: date, date_to: date, group_by: str = "site"
         raise ServiceError(CoreError.INVALID_INPUT, fields={"group_by": [str(CoreError.INVALID_INPUT.message)]})
     if date_from > date_to:
         raise ServiceError(CoreError.INVALID_INPUT, fields={"date_to": [str(CoreError.INVALID_INPUT.message)]})
-    base = _answered(actor, date_from, date_to, site_id)
+    zones = _zones(actor, site_id)
     satisfied = Count("id", filter=Q(satisfaction__gte=SATISFIED_MIN))
     if group_by == "month":
-        grouped = (
-            base.annotate(group=TruncMonth("answered_at", tzinfo=timezone.get_current_timezone()))
-            .values("group")
-            .annotate(responses=Count("id"), satisfied=satisfied)
-            .order_by("group")
-        )
+        # One query per time zone: a month is also the site's local month.
+        months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for zone, ids in zones.items():
+            tz = zoneinfo.ZoneInfo(zone)
+            for g in (
+                _scored()
+                .filter(_answered_in(zone, ids, date_from, date_to))
+                .annotate(group=TruncMonth("answered_at", tzinfo=tz))
+                .values("group")
+                .annotate(responses=Count("id"), satisfied=satisfied)
+                .order_by()
+            ):
+                key = (
+                    timezone.localtime(g["group"], tz).strftime("%Y-%m")
+                    if isinstance(g["group"], datetime)
+                    else str(g["group"])[:7]
+                )
+                months[key][0] += g["responses"]
+                months[key][1] += g["satisfied"]
+        grouped = [{"group": k, "responses": r, "satisfied": n} for k, (r, n) in sorted(months.items())]
     else:
-        grouped = (
-            base.values(group=F(_GROUP_FIELD[group_by]))
+        period = Q(pk__in=[])
+        for zone, ids in zones.items():
+            period |= _answered_in(zone, ids, date_from, date_to)
+        grouped = list(
+            _scored()
+            .filter(period)
+            .values(group=F(_GROUP_FIELD[group_by]))
             .annotate(responses=Count("id"), satisfied=satisfied)
             .order_by("group")
         )
-    grouped = list(grouped)
     labels = _labels(group_by, [g["group"] for g in grouped])
     rows = []
     for g in grouped:
         key = g["group"]
         if group_by == "month":
-            label = timezone.localtime(key).strftime("%Y-%m") if isinstance(key, datetime) else str(key)[:7]
+            label = key
         else:
             label = str(labels.get(key, "—" if key in (None, "") else key))
         rows.append(CsatRow(key, label, g["responses"], g["satisfied"]))
@@ -204,25 +237,45 @@ class ChurnSignal:
     scores: tuple[int, ...] = ()
 
 
-def churn_signal_for(customer, actor, *, now=None, quiet_days: int = CHURN_QUIET_DAYS) -> ChurnSignal | None:
-    """Computed on read, never stored: the signal disappears by itself as soon as someone contacts the customer."""
-    now = now or timezone.now()
-    scored = list(
+def _survey_points(customer, limit: int) -> list[extensions.SatisfactionPoint]:
+    rows = (
         Survey.objects.filter(customer=customer, status=SurveyStatus.ANSWERED, satisfaction__isnull=False)
         .order_by("-answered_at", "-id")
-        .values_list("answered_at", "satisfaction")[:DECLINE_RUN]
+        .values_list("answered_at", "satisfaction")[:limit]
     )
-    if not scored:
+    # An answered questionnaire is the customer's word, not someone contacting them.
+    return [
+        extensions.SatisfactionPoint(at, "survey", contact=False, score=score, dissatisfied=score <= DISSATISFIED_MAX)
+        for at, score in rows
+    ]
+
+
+def churn_signal_for(customer, actor, *, now=None, quiet_days: int = CHURN_QUIET_DAYS) -> ChurnSignal | None:
+    """Computed on read, never stored: the signal disappears by itself as soon as someone contacts the customer.
+
+    Survey answers and follow-up visits (and any other registered satisfaction source) count alike: the latest
+    judgement decides dissatisfaction, a reached visit or any other timeline contact ends the silence, and the
+    last three scores of either kind make the decline."""
+    now = now or timezone.now()
+    points = _survey_points(customer, CHURN_LOOKBACK) + extensions.satisfaction_points(
+        customer, actor, limit=CHURN_LOOKBACK
+    )
+    points.sort(key=lambda p: p.at, reverse=True)
+    judged = [p for p in points if p.dissatisfied or p.score is not None]
+    if not judged:
         return None
-    last_at, last_score = scored[0]
-    if last_score <= DISSATISFIED_MAX and now - last_at >= timedelta(days=quiet_days):
-        contacted = any(
-            e.at > last_at and e.kind != "survey" for e in extensions.customer_timeline(customer, actor, limit=20)
+    last = judged[0]
+    if last.dissatisfied and now - last.at >= timedelta(days=quiet_days):
+        judged_kinds = extensions.satisfaction_kinds() | {"survey"}
+        contacted = any(p.at > last.at and p.contact for p in points) or any(
+            e.at > last.at and e.kind not in judged_kinds
+            for e in extensions.customer_timeline(customer, actor, limit=20)
         )
         if not contacted:
-            return ChurnSignal("silent_after_dissatisfaction", last_at, (last_score,))
+            return ChurnSignal("silent_after_dissatisfaction", last.at, (last.score,) if last.score else ())
+    scored = [p for p in points if p.score is not None][:DECLINE_RUN]
     if len(scored) == DECLINE_RUN:
-        scores = tuple(s for _, s in reversed(scored))
+        scores = tuple(p.score for p in reversed(scored))
         if all(a > b for a, b in zip(scores, scores[1:], strict=False)):
-            return ChurnSignal("declining_scores", scored[-1][0], scores)
+            return ChurnSignal("declining_scores", scored[-1].at, scores)
     return None

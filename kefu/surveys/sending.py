@@ -7,6 +7,7 @@ customer has an e-mail address, Kefu mails it after the transaction commits.
 from __future__ import annotations
 
 import logging
+import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -129,7 +130,7 @@ def segment_customers(campaign: SurveyCampaign):
         orders = WorkOrder.objects.filter(site_id=campaign.site_id, customer_id__isnull=False)
         if campaign.order_type:
             orders = orders.filter(type=campaign.order_type)
-        tz = timezone.get_current_timezone()
+        tz = zoneinfo.ZoneInfo(campaign.site.time_zone)  # the order dates are the site's local days
         if campaign.order_from:
             orders = orders.filter(created_at__gte=_local_day_start(campaign.order_from, tz))
         if campaign.order_to:

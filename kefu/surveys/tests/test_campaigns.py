@@ -102,3 +102,17 @@ def test_agent_may_not_run_campaigns(people, manager, agent, site, template):
     with pytest.raises(ServiceError) as err:
         sending.run_campaign(campaign, actor=agent)
     assert err.value.status == 403 and not Survey.objects.exists()
+
+
+def test_segment_period_is_the_sites_local_days(people, manager, site, template):
+    """A Berlin site: an order at 23:30 on Nov 10 there is Nov 11 in Shanghai, yet still inside "to Nov 10"."""
+    from zoneinfo import ZoneInfo
+
+    site.time_zone = "Europe/Berlin"
+    site.save(update_fields=["time_zone"])
+    late = datetime(2026, 11, 10, 23, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    WorkOrder.objects.filter(customer=people["c"]).update(created_at=late)
+    kw = dict(order_type="repair", order_from=date(2026, 11, 1), order_to=date(2026, 11, 10))
+    assert _segment(manager, site, template, **kw) == {"甲", "丙"}
+    kw = dict(order_type="repair", order_from=date(2026, 11, 11), order_to=date(2026, 11, 30))
+    assert _segment(manager, site, template, **kw) == set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -196,3 +197,38 @@ def test_satisfaction_rate_per_agent_is_the_csat_of_the_surveys_they_are_named_o
         agent.pk: (4, 2, Decimal("50.0")),
         supervisor.pk: (1, 1, Decimal("100.0")),
     }
+
+
+def test_csat_period_is_each_sites_own_local_day(site, other_site, agent, customer, template):
+    """A Berlin site's 23:30 on Nov 30 is November there, though it is already Dec 1 in Shanghai (the server's);
+    its 00:30 on Dec 1 is December. The Shanghai site keeps its own day in the same report."""
+    from conftest import make_user
+    from kefu.accounts.models import Role
+    from kefu.customers.services import create_customer
+    from kefu.surveys import services
+
+    from .conftest import QUESTIONS
+
+    other_site.time_zone = "Europe/Berlin"
+    other_site.save(update_fields=["time_zone"])
+    berlin = ZoneInfo("Europe/Berlin")
+    head = make_user(Role.MANAGER, sites=[site, other_site])
+    there = make_user(Role.AGENT, sites=[other_site])
+    other_template = services.create_template(actor=head, site_id=other_site.id, name="满意度", questions=QUESTIONS)
+    other_customer = create_customer(actor=there, site_id=other_site.id, name="李娜", phones=["13900001111"])
+
+    def answer(who, whom, tmpl, score, when):
+        survey = sending.create_survey(actor=who, customer=whom, template=tmpl, link_valid_days=30, agent=who, now=when)
+        answers.submit_answers(links.token_for(survey.key), answers=answer_values(survey, score=str(score)), now=when)
+
+    answer(there, other_customer, other_template, 5, datetime(2026, 11, 30, 23, 30, tzinfo=berlin))
+    answer(there, other_customer, other_template, 1, datetime(2026, 12, 1, 0, 30, tzinfo=berlin))
+    answer(agent, customer, template, 2, timezone.make_aware(datetime(2026, 11, 30, 23, 30), TZ))
+    november = selectors.csat_report(head, date_from=date(2026, 11, 30), date_to=date(2026, 11, 30), group_by="site")
+    assert {r.label: (r.responses, r.satisfied) for r in november.rows} == {site.name: (1, 0), other_site.name: (1, 1)}
+    december = selectors.csat_report(
+        head, date_from=date(2026, 12, 1), date_to=date(2026, 12, 1), site_id=other_site.id
+    )
+    assert (december.total.responses, december.total.satisfied) == (1, 0)
+    by_month = selectors.csat_report(head, date_from=date(2026, 11, 1), date_to=date(2026, 12, 31), group_by="month")
+    assert [(r.label, r.responses, r.satisfied) for r in by_month.rows] == [("2026-11", 2, 1), ("2026-12", 1, 0)]
