@@ -74,6 +74,8 @@ v1 = [
     path("customers/<id:pk>/", customers_api.CustomerDetailView.as_view(), name="api-customer"),
     path("customers/<id:pk>/phones/", customers_api.CustomerPhoneAddView.as_view(), name="api-customer-phones"),
     path("customers/phones/<id:pk>/reveal/", customers_api.PhoneRevealView.as_view(), name="api-phone-reveal"),
+    # Archive second cut: credit rating, enterprise contacts, qualification documents, export.
+    path("customers/", include("kefu.customers.api_urls")),
     path("work-orders/", wo.WorkOrderListView.as_view(), name="api-work-orders"),
     path("work-orders/<id:pk>/", wo.WorkOrderDetailView.as_view(), name="api-work-order"),
     *[

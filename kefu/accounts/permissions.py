@@ -39,6 +39,7 @@ class Capability(enum.Enum):
     MANAGE_SURVEYS = "manage_surveys"
     VIEW_SATISFACTION = "view_satisfaction"  # CSAT and revisit-rate reports
     EXPORT_CUSTOMERS = "export_customers"
+    FLAG_KEY_CUSTOMER = "flag_key_customer"  # a person flags or unflags 重点客户; the complaints rule acts as system
 
 
 C = Capability
@@ -66,6 +67,7 @@ _LEAD = {
     C.MANAGE_SURVEYS,
     C.VIEW_SATISFACTION,
     C.EXPORT_CUSTOMERS,
+    C.FLAG_KEY_CUSTOMER,
 }
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.AGENT: frozenset(_DESK),

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from kefu.accounts.permissions import Capability
+from kefu.accounts.permissions import Capability, has_capability
 from kefu.core.errors import CoreError, ServiceError, invalid
 from kefu.core.phones import parse_phone
 
@@ -20,6 +20,7 @@ from .errors import CustomerError
 from .models import (
     CreditRating,
     Customer,
+    CustomerDataAccess,
     CustomerDocument,
     CustomerEvent,
     CustomerKind,
@@ -119,6 +120,25 @@ def remove_enterprise_contact(contact: EnterpriseContact, *, actor) -> Enterpris
     contact.save(update_fields=["is_active"])
     _event(contact.customer, actor, "contact_removed", old={"contact": contact.pk, "name": contact.name})
     return contact
+
+
+@transaction.atomic
+def reveal_contact_phone(contact: EnterpriseContact, *, actor, reason: str) -> str:
+    """A contact's full number, logged like a customer's (who, when, which contact and why)."""
+    if not has_capability(actor, Capability.REVEAL_CUSTOMER_PHONE):
+        raise ServiceError(CustomerError.REVEAL_NOT_ALLOWED)
+    _require_site(actor, contact.customer.site_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise _fail(CustomerError.REASON_REQUIRED, "reason")
+    CustomerDataAccess.objects.create(
+        customer_id=contact.customer_id,
+        actor=actor,
+        event_type="contact_phone_revealed",
+        note=reason[:500],
+        new={"contact": contact.pk, "phone": contact.masked},
+    )
+    return contact.phone
 
 
 def _classify(filename: str, head: bytes) -> tuple[str, str] | None:

@@ -79,7 +79,6 @@ def _rows(actor, filters: dict):
     return qs.prefetch_related("tags").select_related("site")[:MAX_ROWS]
 
 
-@transaction.atomic
 def mask_email(email: str) -> str:
     local, at, domain = (email or "").partition("@")
     return f"{local[:1]}***@{domain}" if at else ("***" if email else "")
@@ -91,6 +90,7 @@ def mask_address(address: str) -> str:
     return f"{address[:6]}****" if len(address) > 6 else ("****" if address else "")
 
 
+@transaction.atomic
 def export_customers(*, actor, filters: dict, unmasked: bool = False) -> tuple[bytes, int]:
     """The archive rows the actor may see, as an xlsx file; returns (file bytes, row count)."""
     if not has_capability(actor, Capability.EXPORT_CUSTOMERS):

@@ -94,6 +94,13 @@ def documents_for(actor, customer) -> list:
     return list(customer.documents.select_related("uploaded_by").order_by("uploaded_at", "id"))
 
 
+def documents_or_refuse(actor, customer) -> list:
+    """For the API: a role that may not open the documents is told so (403) instead of an empty list."""
+    if not has_capability(actor, Capability.MANAGE_CUSTOMERS):
+        raise ServiceError(CoreError.PERMISSION_DENIED)
+    return documents_for(actor, customer)
+
+
 def get_contact_for(actor, contact_id) -> EnterpriseContact:
     try:
         return EnterpriseContact.objects.select_related("customer").get(

@@ -164,7 +164,12 @@ def update_customer(customer: Customer, *, actor, changes: dict, tags: Iterable[
 
 @transaction.atomic
 def set_key_customer(customer: Customer, *, actor, flagged: bool, reason: str) -> Customer:
-    """Flag or unflag a key customer (重点客户); a system rule or a person, always with the reason recorded."""
+    """Flag or unflag a key customer (重点客户); a system rule or a person, always with the reason recorded.
+
+    People need FLAG_KEY_CUSTOMER (the leads); the system actor, which the complaints rule acts as, always may.
+    """
+    _require(actor, Capability.FLAG_KEY_CUSTOMER)
+    _require_site(actor, customer.site_id)
     reason = (reason or "").strip()
     if not reason:
         error = CustomerError.KEY_CUSTOMER_REASON_REQUIRED

@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(site, agent, other_site):
+def people(site, agent, supervisor, other_site):
     a = create_customer(actor=agent, site_id=site.id, name="甲", phones=["13800000001"], tier="A", tags=["会员"])
     b = create_customer(actor=agent, site_id=site.id, name="乙", phones=["13800000002"], tier="A")
     c = create_customer(actor=agent, site_id=site.id, name="丙", phones=["13800000003"], tier="C", tags=["会员"])
-    set_key_customer(c, actor=agent, flagged=True, reason="多次投诉")
+    set_key_customer(c, actor=supervisor, flagged=True, reason="多次投诉")
     for who, kind, day in ((a, "repair", 5), (b, "complaint", 5), (c, "repair", 20)):
         order = create_work_order(
             actor=agent, site_id=site.id, type=kind, channel="phone", subject="测试", customer_id=who.id
