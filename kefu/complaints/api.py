@@ -184,7 +184,10 @@ class ProposalShopConfirmView(KefuAPIView):
         data = s.ShopConfirmInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         solution_services.confirm_by_shop(
-            proposal, actor=request.user, confirmer_name=data.validated_data["confirmer_name"]
+            proposal,
+            actor=request.user,
+            confirmer_name=data.validated_data["confirmer_name"],
+            shop_id=data.validated_data["shop"],
         )
         proposal.refresh_from_db()
         return Response(s.proposal_data(proposal))

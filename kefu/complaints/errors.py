@@ -47,10 +47,15 @@ class ComplaintError(ErrorCode):
         409,
     )
     SHOP_CONFIRMATION_REQUIRED = (
-        _("A shop is involved: its responsible person must confirm the approved solution before the reply."),
+        _(
+            "Every shop involved must have its responsible person confirm the approved solution before the reply; "
+            "still to confirm: %(shops)s."
+        ),
         409,
     )
-    SHOP_NOT_INVOLVED = (_("No shop is involved in this complaint."), 400)
+    SHOP_NOT_INVOLVED = (_("This shop is not involved in this complaint."), 400)
+    SHOP_REQUIRED = (_("Choose the involved shop whose responsible person confirmed."), 400)
+    SHOP_ALREADY_CONFIRMED = (_("This shop has already confirmed the approved solution."), 409)
     SHOP_CONFIRMER_REQUIRED = (_("Name the shop's responsible person who confirmed."), 400)
     NOT_THIS_SHOP = (_("Only the responsible person of the shop involved may confirm."), 403)
     APOLOGY_REPEAT_REQUIRED = (_("Confirm that the apology was repeated when the customer was told."), 400)

@@ -103,6 +103,7 @@ class ApproveForm(forms.Form):
 
 class ShopConfirmForm(forms.Form):
     confirmer_name = _line(_("Shop person who confirmed"), max_length=60)
+    shop = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class ReplyForm(forms.Form):

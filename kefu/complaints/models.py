@@ -148,12 +148,6 @@ class Proposal(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     approval_note = models.TextField(blank=True)
-    # The shop's responsible person agreed: either that person's own login (Role.SHOP) or staff naming them.
-    shop_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    shop_confirmer_name = models.CharField(_("shop person who confirmed"), max_length=60, blank=True)
-    shop_confirmed_at = models.DateTimeField(null=True, blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -178,9 +172,28 @@ class Proposal(models.Model):
     def __str__(self):
         return f"#{self.number}"
 
-    @property
-    def shop_confirmed(self) -> bool:
-        return self.shop_confirmed_at is not None
+
+class ShopConfirmation(models.Model):
+    """One involved shop's responsible person agreed to the approved solution: that shop's own login, or staff
+    naming the person (by phone). Every involved shop has its row before the customer hears the solution."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="shop_confirmations")
+    shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="+", verbose_name=_("shop"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmer_name = models.CharField(_("shop person who confirmed"), max_length=60)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shop confirmation")
+        verbose_name_plural = _("shop confirmations")
+        ordering = ["confirmed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "shop"], name="cmp_one_confirmation_per_shop"),
+            models.CheckConstraint(condition=~models.Q(confirmer_name=""), name="cmp_confirmer_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.shop_id} · {self.confirmer_name}"
 
 
 class Party(models.TextChoices):

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
+from kefu.accounts.models import Shop
+from kefu.core.errors import ServiceError
+
 from .errors import ComplaintError
-from .models import Complaint, Outcome, Path, Proposal, ProposalStatus
+from .models import Complaint, CoordinationTask, Outcome, Path, Proposal, ProposalStatus
 
 
 def current_approved(complaint: Complaint) -> Proposal | None:
@@ -14,17 +19,39 @@ def current_approved(complaint: Complaint) -> Proposal | None:
     )
 
 
-def reply_block(complaint: Complaint) -> ComplaintError | None:
-    """Why the customer may not hear a solution now, or None when a reply is allowed (CMP-11)."""
+def involved_shop_ids(complaint: Complaint) -> set[int]:
+    """The work order's shop and every shop a coordination task went to (a task cannot be cancelled)."""
+    ids = set(
+        CoordinationTask.objects.filter(complaint=complaint, shop__isnull=False).values_list("shop_id", flat=True)
+    )
+    if complaint.work_order.shop_id:
+        ids.add(complaint.work_order.shop_id)
+    return ids
+
+
+def shops_to_confirm(complaint: Complaint, proposal: Proposal) -> QuerySet[Shop]:
+    """Involved shops whose responsible person has not confirmed this proposal yet, by shop number."""
+    return (
+        Shop.objects.filter(pk__in=involved_shop_ids(complaint))
+        .exclude(pk__in=proposal.shop_confirmations.values("shop_id"))
+        .order_by("number", "id")
+    )
+
+
+def reply_block(complaint: Complaint) -> ServiceError | None:
+    """Why the customer may not hear a solution now, or None when a reply is allowed (CMP-11): the approved
+    proposal first, then every involved shop's confirmation; the message names the shops still to confirm."""
     if complaint.outcome in (Outcome.ACCEPTED, Outcome.UNRESOLVED):
         return None  # settled: what the customer hears now is the final answer or a courtesy
     if complaint.path != Path.INVESTIGATION:
-        return ComplaintError.NO_APPROVED_PROPOSAL
+        return ServiceError(ComplaintError.NO_APPROVED_PROPOSAL)
     proposal = current_approved(complaint)
     if proposal is None:
-        return ComplaintError.NO_APPROVED_PROPOSAL
-    if complaint.work_order.shop_id and not proposal.shop_confirmed:
-        return ComplaintError.SHOP_CONFIRMATION_REQUIRED
+        return ServiceError(ComplaintError.NO_APPROVED_PROPOSAL)
+    pending = [shop.name for shop in shops_to_confirm(complaint, proposal)]
+    if pending:
+        error = ComplaintError.SHOP_CONFIRMATION_REQUIRED
+        return ServiceError(error, message=str(error.message) % {"shops": "、".join(pending)})
     return None
 
 

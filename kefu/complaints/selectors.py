@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from kefu.accounts.models import Role, Site
 from kefu.accounts.permissions import Capability, has_capability
@@ -13,7 +13,15 @@ from kefu.accounts.selectors import department_ids_for, site_ids_for
 from kefu.core.errors import CoreError, ServiceError, not_found
 from kefu.tickets.transitions import Status
 
-from .models import Complaint, ComplaintEvent, CoordinationTask, Proposal, ProposalStatus, TaskStatus
+from .models import (
+    Complaint,
+    ComplaintEvent,
+    CoordinationTask,
+    Proposal,
+    ProposalStatus,
+    ShopConfirmation,
+    TaskStatus,
+)
 
 
 def complaints_for(actor) -> QuerySet[Complaint]:
@@ -36,9 +44,11 @@ def get_complaint_for(actor, pk) -> Complaint:
 def case_file(complaint: Complaint) -> dict:
     """Everything of the case file for the panel, the notice and the API, in a fixed number of queries."""
     proposals = list(
-        complaint.proposals.select_related("proposed_by", "approved_by", "shop_confirmed_by", "replied_by").order_by(
-            "number"
+        complaint.proposals.select_related("proposed_by", "approved_by", "replied_by")
+        .prefetch_related(
+            Prefetch("shop_confirmations", queryset=ShopConfirmation.objects.select_related("shop", "confirmed_by"))
         )
+        .order_by("number")
     )
     tasks = list(
         complaint.tasks.select_related("owner", "shop", "department", "responded_by")
@@ -47,12 +57,19 @@ def case_file(complaint: Complaint) -> dict:
     )
     answers = list(complaint.answers.select_related("recorded_by", "proposal").order_by("recorded_at", "id"))
     compensations = list(complaint.compensations.select_related("approved_by", "recorded_by").order_by("id"))
+    approved = next((p for p in proposals if p.round == complaint.round and p.status == ProposalStatus.APPROVED), None)
+    # The same involved shops as rules.involved_shop_ids, from what is already loaded.
+    involved = {t.shop_id: t.shop for t in tasks if t.shop_id}
+    if complaint.work_order.shop_id:
+        involved[complaint.work_order.shop_id] = complaint.work_order.shop
+    done = {c.shop_id for c in approved.shop_confirmations.all()} if approved else set()
     return {
         "proposals": proposals,
         "current_proposals": [p for p in proposals if p.round == complaint.round],
-        "approved": next(
-            (p for p in proposals if p.round == complaint.round and p.status == ProposalStatus.APPROVED), None
-        ),
+        "approved": approved,
+        "shops_to_confirm": sorted((s for pk, s in involved.items() if pk not in done), key=lambda s: (s.number, s.pk))
+        if approved
+        else [],  # fmt: skip
         "tasks": tasks,
         "answers": answers,
         "compensations": compensations,
@@ -111,11 +128,17 @@ def get_task_attachment_for(actor, pk):
 # --- proposals ------------------------------------------------------------------------------------------------------
 
 
+def _involves_shop(shop_id: int) -> Q:
+    """A proposal's complaint is about this shop, or a coordination task of it went to this shop."""
+    tasks = CoordinationTask.objects.filter(complaint_id=OuterRef("complaint_id"), shop_id=shop_id)
+    return Q(complaint__work_order__shop_id=shop_id) | Q(Exists(tasks))
+
+
 def get_proposal_for(actor, pk) -> Proposal:
-    """Desk roles through the complaint; a shop login only for complaints about its own shop."""
+    """Desk roles through the complaint; a shop login only for complaints its shop is involved in."""
     qs = Proposal.objects.select_related("complaint__work_order").filter(complaint__site_id__in=site_ids_for(actor))
     if actor.role == Role.SHOP:
-        qs = qs.filter(complaint__work_order__shop_id=actor.shop_id) if actor.shop_id else qs.none()
+        qs = qs.filter(_involves_shop(actor.shop_id)) if actor.shop_id else qs.none()
     else:
         qs = qs.filter(complaint__in=complaints_for(actor))
     try:
@@ -125,17 +148,20 @@ def get_proposal_for(actor, pk) -> Proposal:
 
 
 def confirmations_for_shop(actor) -> list[Proposal]:
-    """Approved solutions waiting for this shop's confirmation (the shop login's to-do list)."""
+    """Approved solutions waiting for this shop's own confirmation (the shop login's to-do list); another
+    involved shop's confirmation does not take it off, nor does it show this shop what others still owe."""
     if actor.role != Role.SHOP or not actor.shop_id:
         return []
+    confirmed = ShopConfirmation.objects.filter(proposal_id=OuterRef("pk"), shop_id=actor.shop_id)
     return list(
         Proposal.objects.filter(
+            _involves_shop(actor.shop_id),
             complaint__site_id__in=site_ids_for(actor),
-            complaint__work_order__shop_id=actor.shop_id,
             status=ProposalStatus.APPROVED,
-            shop_confirmed_at__isnull=True,
             complaint__outcome="",
+            complaint__path="investigation",
         )
+        .exclude(Exists(confirmed))
         .select_related("complaint__work_order", "approved_by")
         .order_by("approved_at")
     )

@@ -73,6 +73,9 @@ class ApproveInputSerializer(serializers.Serializer):
 
 class ShopConfirmInputSerializer(serializers.Serializer):
     confirmer_name = _opt_line(60)
+    shop = id_field(
+        required=False, allow_null=True, default=None, help_text="The involved shop; a shop login confirms its own."
+    )
 
 
 class ReplyInputSerializer(serializers.Serializer):
@@ -129,7 +132,11 @@ def proposal_data(p) -> dict:
         "id": p.pk, "number": p.number, "round": p.round, "text": p.text, "status": p.status,
         "proposed_by": _who(p.proposed_by), "proposed_at": _at(p.proposed_at),
         "approved_by": _who(p.approved_by), "approved_at": _at(p.approved_at), "approval_note": p.approval_note,
-        "shop_confirmed_at": _at(p.shop_confirmed_at), "shop_confirmer_name": p.shop_confirmer_name,
+        "shop_confirmations": [
+            {"shop": {"id": c.shop_id, "name": c.shop.name}, "confirmer_name": c.confirmer_name,
+             "confirmed_by": _who(c.confirmed_by), "confirmed_at": _at(c.confirmed_at)}
+            for c in p.shop_confirmations.all()
+        ],
         "replied_at": _at(p.replied_at), "reply_channel": p.reply_channel,
     }  # fmt: skip
 
@@ -175,6 +182,7 @@ def complaint_data(complaint, file: dict) -> dict:
         "liability": complaint.liability,
         "unresolved_reason": complaint.unresolved_reason,
         "proposals": [proposal_data(p) for p in file["proposals"]],
+        "shops_to_confirm": [{"id": shop.pk, "name": shop.name} for shop in file["shops_to_confirm"]],
         "tasks": [task_data(t) for t in file["tasks"]],
         "answers": [
             {"round": a.round, "accepted": a.accepted, "opinion": a.opinion, "recorded_at": _at(a.recorded_at)}

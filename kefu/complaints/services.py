@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import get_site_for, site_ids_for
+from kefu.accounts.services import get_system_actor
 from kefu.core.errors import CoreError, ServiceError, invalid, not_found
 from kefu.core.phones import parse_phone
 from kefu.core.validators import plain_text
@@ -317,7 +318,8 @@ def _flag_repeat_complainant(complaint: Complaint, order: WorkOrder, actor) -> N
             "count": count,
             "days": rule.repeat_window_days,
         }
-        set_key_customer(customer, actor=actor, flagged=True, reason=reason)
+        # The rule flags, not the person registering: an agent may not flag by hand.
+        set_key_customer(customer, actor=get_system_actor(), flagged=True, reason=reason)
         event(complaint, actor, "key_customer_flagged", new={"customer": customer.pk, "count": count})
 
 
@@ -497,5 +499,7 @@ def guard(hook: str, order: WorkOrder) -> None:
         "cancel": rules.cancel_block,
     }[hook]
     error = check(complaint)
+    if isinstance(error, ServiceError):
+        raise error  # a block with its own message (which shops still have to confirm)
     if error is not None:
         raise ServiceError(error)

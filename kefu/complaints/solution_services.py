@@ -30,6 +30,7 @@ from .models import (
     Outcome,
     Proposal,
     ProposalStatus,
+    ShopConfirmation,
 )
 from .services import event, lock, require_investigation, require_site, require_works_on
 from .services import text as clean_text
@@ -80,43 +81,67 @@ def approve_proposal(proposal: Proposal, *, actor, note: str = "") -> Proposal:
         status=ProposalStatus.SUPERSEDED
     )
     event(complaint, actor, "proposal_approved", new={"proposal": proposal.number}, note=proposal.approval_note)
-    shop_id = complaint.work_order.shop_id
-    if shop_id:
+    # Every involved shop is asked, including one reached only through a coordination task.
+    shop_ids = rules.involved_shop_ids(complaint)
+    if shop_ids:
         title = _("Please confirm the solution of complaint %(number)s") % {"number": complaint.work_order.number}
-        for person in User.objects.filter(role=Role.SHOP, shop_id=shop_id, is_active=True):
+        for person in User.objects.filter(role=Role.SHOP, shop_id__in=shop_ids, is_active=True):
             notify(person, kind="complaint_confirm", title=title, body=proposal.text, url="/complaints/tasks/")
     return proposal
 
 
+def _confirming_shop(complaint: Complaint, proposal: Proposal, actor, shop_id) -> int:
+    """A shop login confirms for its own shop only; staff name the involved shop (optional when one is left)."""
+    involved = rules.involved_shop_ids(complaint)
+    if actor.role == Role.SHOP:
+        if actor.shop_id is None or actor.shop_id not in involved:
+            raise ServiceError(ComplaintError.NOT_THIS_SHOP)
+        if shop_id not in (None, "") and str(shop_id) != str(actor.shop_id):
+            raise ServiceError(ComplaintError.NOT_THIS_SHOP)
+        return actor.shop_id
+    if not involved:
+        raise ServiceError(ComplaintError.SHOP_NOT_INVOLVED)
+    if shop_id in (None, ""):
+        pending = list(rules.shops_to_confirm(complaint, proposal).values_list("pk", flat=True))
+        if len(pending) != 1:
+            error = ComplaintError.SHOP_REQUIRED
+            raise ServiceError(error, fields={"shop": [error.message]})
+        return pending[0]
+    try:
+        chosen = int(shop_id)
+    except (TypeError, ValueError):
+        chosen = None
+    if chosen not in involved:
+        error = ComplaintError.SHOP_NOT_INVOLVED
+        raise ServiceError(error, fields={"shop": [error.message]})
+    return chosen
+
+
 @transaction.atomic
-def confirm_by_shop(proposal: Proposal, *, actor, confirmer_name: str = "") -> Proposal:
-    """商铺负责人认可: the shop's own login confirms, or staff record the named person's confirmation."""
+def confirm_by_shop(proposal: Proposal, *, actor, confirmer_name: str = "", shop_id=None) -> ShopConfirmation:
+    """商铺负责人认可, one involved shop at a time: the shop's own login confirms for its shop, or staff record
+    the named person's confirmation for the shop they choose."""
     complaint = lock(proposal.complaint_id)
     require_site(actor, complaint.site_id)
-    shop_id = complaint.work_order.shop_id
-    if actor.role == Role.SHOP:
-        if actor.shop_id is None or actor.shop_id != shop_id:
-            raise ServiceError(ComplaintError.NOT_THIS_SHOP)
-    else:
+    if actor.role != Role.SHOP:
         require_works_on(actor, complaint)
-    if not shop_id:
-        raise ServiceError(ComplaintError.SHOP_NOT_INVOLVED)
     require_investigation(complaint)
     proposal = _current(proposal, complaint, status=ProposalStatus.APPROVED)
+    shop = _confirming_shop(complaint, proposal, actor, shop_id)
+    if proposal.shop_confirmations.filter(shop_id=shop).exists():
+        raise ServiceError(ComplaintError.SHOP_ALREADY_CONFIRMED)
     if actor.role == Role.SHOP:
         name = actor.name
     else:
         name = clean_text(confirmer_name, "confirmer_name", ComplaintError.SHOP_CONFIRMER_REQUIRED, max_length=60)
-    proposal.shop_confirmed_by, proposal.shop_confirmer_name = actor, name
-    proposal.shop_confirmed_at = timezone.now()
-    proposal.save(update_fields=["shop_confirmed_by", "shop_confirmer_name", "shop_confirmed_at"])
+    row = ShopConfirmation.objects.create(proposal=proposal, shop_id=shop, confirmed_by=actor, confirmer_name=name)
     event(
         complaint,
         actor,
         "shop_confirmed",
-        new={"proposal": proposal.number, "confirmer": name, "own_login": actor.role == Role.SHOP},
+        new={"proposal": proposal.number, "shop": shop, "confirmer": name, "own_login": actor.role == Role.SHOP},
     )
-    return proposal
+    return row
 
 
 @transaction.atomic
@@ -125,9 +150,9 @@ def reply_with_solution(complaint: Complaint, *, actor, body: str, channel: str,
     complaint = lock(complaint)
     require_works_on(actor, complaint)
     require_investigation(complaint)
-    error = rules.reply_block(complaint)
-    if error is not None:
-        raise ServiceError(error)
+    block = rules.reply_block(complaint)
+    if block is not None:
+        raise block
     body = clean_text(body, "body", ComplaintError.REPLY_TEXT_REQUIRED)
     if channel not in Channel.values:
         raise invalid({"channel": CoreError.INVALID_INPUT.message})

@@ -193,7 +193,9 @@ PROPOSAL_ACTIONS: dict[str, Action] = {
     ),
     "shop_confirm": Action(
         forms.ShopConfirmForm,
-        lambda p, a, d: solution_services.confirm_by_shop(p, actor=a, confirmer_name=d["confirmer_name"]),
+        lambda p, a, d: solution_services.confirm_by_shop(
+            p, actor=a, confirmer_name=d["confirmer_name"], shop_id=d["shop"]
+        ),
         _("Shop confirmation recorded."),
     ),
 }

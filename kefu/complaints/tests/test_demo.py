@@ -50,7 +50,7 @@ def test_demo_complaints_cover_every_stage(demo, db):
     assert CoordinationTask.objects.filter(status="responded").exists()
     assert CoordinationTask.objects.filter(status="open", shop__isnull=False).exists()
     assert Proposal.objects.filter(status="rejected").exists()
-    assert Proposal.objects.filter(shop_confirmed_at__isnull=False).exists()
+    assert Proposal.objects.filter(shop_confirmations__isnull=False).exists()
     for c in complaints:
         assert c.events.first().event_type == "registered"
 

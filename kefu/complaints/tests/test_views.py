@@ -83,8 +83,9 @@ def test_shop_user_confirms_from_its_task_page(client, shop_user, supervisor, tw
     client.force_login(shop_user)
     assert "全额退款" in client.get(reverse("complaints:tasks")).content.decode()
     client.post(reverse("complaints:proposal_act", args=[two_proposals[0].pk, "shop_confirm"]))
-    two_proposals[0].refresh_from_db()
-    assert two_proposals[0].shop_confirmed_by == shop_user
+    assert [(c.shop_id, c.confirmed_by) for c in two_proposals[0].shop_confirmations.all()] == [
+        (shop_user.shop_id, shop_user)
+    ]
 
 
 def test_notice_page_is_printable(client, agent, investigating):

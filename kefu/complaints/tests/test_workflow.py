@@ -113,7 +113,7 @@ def test_shop_confirmation_required_when_shop_involved(investigating, two_propos
     assert exc.value.code == "shop_confirmer_required"
     # Staff may record the confirmation the shop's principal gave by phone, naming that person.
     confirmed = solution_services.confirm_by_shop(a, actor=agent, confirmer_name="钱芳(店长)")
-    assert confirmed.shop_confirmer_name == "钱芳(店长)" and confirmed.shop_confirmed_by == agent
+    assert confirmed.confirmer_name == "钱芳(店长)" and confirmed.confirmed_by == agent
     _reply(investigating, agent)
 
 
@@ -283,3 +283,121 @@ def test_event_sequence_of_a_full_complaint(ready_to_reply, agent, supervisor, s
         "created", "status_accept", "status_start", "replied", "status_wait_customer", "status_resume", "replied",
         "status_wait_customer", "status_resolve", "status_close",
     ]  # fmt: skip
+
+
+# --- every involved shop confirms (CMP-11: 涉及商铺的, 须商铺负责人认可后方可答复顾客) -----------------------------
+
+
+def _second_shop(site, username):
+    from conftest import make_user
+    from kefu.accounts.models import Role, Shop
+
+    shop = Shop.objects.create(site=site, number="F3-301", name="乐活家居")
+    return shop, make_user(Role.SHOP, sites=[site], shop=shop, username=username, display_name="孙磊")
+
+
+def _task_to(complaint, agent, shop, owner, soon):
+    from kefu.complaints import task_services
+
+    return task_services.assign_coordination_task(
+        complaint, actor=agent, party="shop", owner_id=owner.id, shop_id=shop.id, instruction="请核实销售记录。",
+        due_at=soon,
+    )  # fmt: skip
+
+
+def test_every_involved_shop_confirms_before_the_reply(
+    investigating, two_proposals, agent, supervisor, shop_user, shop, site, soon
+):
+    other, other_user = _second_shop(site, "shop2")
+    _task_to(investigating, agent, other, other_user, soon)
+    a, _b = two_proposals
+    solution_services.approve_proposal(a, actor=supervisor)
+    with pytest.raises(ServiceError) as exc:
+        _reply(investigating, agent)
+    assert exc.value.code == "shop_confirmation_required"
+    assert shop.name in exc.value.message and other.name in exc.value.message
+    solution_services.confirm_by_shop(a, actor=shop_user)
+    with pytest.raises(ServiceError) as exc:
+        _reply(investigating, agent)
+    # The block names only the shop still to confirm.
+    assert other.name in exc.value.message and shop.name not in exc.value.message
+    solution_services.confirm_by_shop(a, actor=other_user)
+    _reply(investigating, agent)
+    rows = {(c.shop_id, c.confirmed_by_id) for c in a.shop_confirmations.all()}
+    assert rows == {(shop.id, shop_user.id), (other.id, other_user.id)}
+    events = investigating.events.filter(event_type="shop_confirmed")
+    assert sorted(e.new["shop"] for e in events) == sorted([shop.id, other.id])
+
+
+def test_a_shop_reached_only_by_a_task_must_confirm(register, agent, supervisor, shop_user, shop, soon):
+    from kefu.complaints import selectors
+    from kefu.core.models import Notification
+
+    complaint = services.start_investigation(register(), actor=agent, promised_reply_at=soon, told_customer="明天答复")
+    _task_to(complaint, agent, shop, shop_user, soon)
+    a = solution_services.propose_solution(complaint, actor=agent, text="赔偿干洗费")
+    solution_services.propose_solution(complaint, actor=agent, text="赠送购物券")
+    solution_services.approve_proposal(a, actor=supervisor)
+    assert Notification.objects.filter(recipient=shop_user, kind="complaint_confirm").count() == 1
+    with pytest.raises(ServiceError) as exc:
+        _reply(complaint, agent)
+    assert exc.value.code == "shop_confirmation_required" and shop.name in exc.value.message
+    assert [p.pk for p in selectors.confirmations_for_shop(shop_user)] == [a.pk]
+    solution_services.confirm_by_shop(a, actor=shop_user)
+    assert selectors.confirmations_for_shop(shop_user) == []
+    assert _reply(complaint, agent).replied_at is not None
+
+
+def test_a_shop_user_cannot_confirm_for_another_shop(
+    investigating, two_proposals, agent, supervisor, shop_user, shop, site, soon
+):
+    from conftest import make_user
+    from kefu.accounts.models import Role, Shop
+    from kefu.complaints import selectors
+    from kefu.core.errors import CoreError
+
+    other, other_user = _second_shop(site, "shop2")
+    _task_to(investigating, agent, other, other_user, soon)
+    a, _b = two_proposals
+    solution_services.approve_proposal(a, actor=supervisor)
+    with pytest.raises(ServiceError) as exc:
+        solution_services.confirm_by_shop(a, actor=other_user, shop_id=shop.id)
+    assert exc.value.code == "not_this_shop"
+    assert not a.shop_confirmations.exists()
+    # A shop with no part in the complaint neither sees the proposal nor confirms it.
+    stranger = make_user(Role.SHOP, sites=[site], shop=Shop.objects.create(site=site, number="B1-01", name="无关店"))
+    with pytest.raises(ServiceError) as exc:
+        selectors.get_proposal_for(stranger, a.pk)
+    assert exc.value.error is CoreError.NOT_FOUND
+    with pytest.raises(ServiceError) as exc:
+        solution_services.confirm_by_shop(a, actor=stranger)
+    assert exc.value.code == "not_this_shop"
+    # Each shop's page lists what its own shop still owes, whatever the other shop did.
+    solution_services.confirm_by_shop(a, actor=other_user)
+    assert selectors.confirmations_for_shop(other_user) == []
+    assert [p.pk for p in selectors.confirmations_for_shop(shop_user)] == [a.pk]
+    assert selectors.confirmations_for_shop(stranger) == []
+    with pytest.raises(ServiceError) as exc:
+        solution_services.confirm_by_shop(a, actor=other_user)
+    assert exc.value.code == "shop_already_confirmed"
+
+
+def test_staff_recording_a_confirmation_name_the_shop_when_several_are_pending(
+    investigating, two_proposals, agent, supervisor, shop, site, soon
+):
+    other, other_user = _second_shop(site, "shop2")
+    _task_to(investigating, agent, other, other_user, soon)
+    a, _b = two_proposals
+    solution_services.approve_proposal(a, actor=supervisor)
+    with pytest.raises(ServiceError) as exc:
+        solution_services.confirm_by_shop(a, actor=agent, confirmer_name="钱芳(店长)")
+    assert exc.value.code == "shop_required" and "shop" in exc.value.fields
+    uninvolved = other.pk + 1000
+    with pytest.raises(ServiceError) as exc:
+        solution_services.confirm_by_shop(a, actor=agent, confirmer_name="钱芳(店长)", shop_id=uninvolved)
+    assert exc.value.code == "shop_not_involved"
+    row = solution_services.confirm_by_shop(a, actor=agent, confirmer_name="钱芳(店长)", shop_id=shop.id)
+    assert row.shop_id == shop.id
+    # One shop left: staff need not name it.
+    assert solution_services.confirm_by_shop(a, actor=agent, confirmer_name="孙磊(电话)").shop_id == other.id
+    _reply(investigating, agent)
