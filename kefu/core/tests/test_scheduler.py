@@ -9,14 +9,14 @@ calls = []
 
 
 def record_call():
-    calls.append(threading.current_thread().name)
+    calls.append(threading.current_thread())
     return "ok"
 
 
 def test_run_job_by_name():
     scheduler.register_job("test_job", 60, "kefu.core.tests.test_scheduler.record_call")
     calls.clear()
-    assert scheduler.run_job("test_job") == "ok" and len(calls) == 1
+    assert scheduler.run_job("test_job") == "ok" and calls.count(threading.current_thread()) == 1
 
 
 def test_only_one_embedded_runner_runs_jobs(tmp_path, settings):
@@ -32,7 +32,9 @@ def test_only_one_embedded_runner_runs_jobs(tmp_path, settings):
         r.stopped.set()
         r.join(2)
     # Both runners were alive, but the job (interval one hour) ran exactly once: the lock holder's first tick.
-    assert alive and len(calls) == 1
+    # Only these two runners count: an embedded scheduler another test started in this process runs every
+    # registered job too, on its own lock.
+    assert alive and len([t for t in calls if t in runners]) == 1
 
 
 def test_database_upkeep_job_is_registered_and_runs(db):
