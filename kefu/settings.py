@@ -134,6 +134,8 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("KEFU_MEDIA_ROOT", VAR_DIR / "media"))
 # Never routed: a URL that no request can match keeps Django (and its test live server) from serving media.
 MEDIA_URL = "http://media.invalid/"
+# Connections that write a site's year of revisit plans at once (PostgreSQL, outside a transaction).
+KEFU_PLAN_WORKERS = int(os.environ.get("KEFU_PLAN_WORKERS", "2"))
 KEFU_ATTACHMENT_MAX_BYTES = int(os.environ.get("KEFU_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

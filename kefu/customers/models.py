@@ -75,7 +75,11 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         ordering = ["-id"]
         indexes = [models.Index(fields=["site", "name"], name="customer_site_name")]
-        constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="customer_name_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="customer_name_not_empty"),
+            # The target of composite foreign keys (customer, site): a row naming a customer names its site too.
+            models.UniqueConstraint(fields=["id", "site"], name="customer_id_site"),
+        ]
 
     def __str__(self):
         return self.name

@@ -8,10 +8,12 @@ batch of customer ids, skipping entries already present (the partial unique inde
 from __future__ import annotations
 
 import calendar
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, transaction
+from django.conf import settings as settings_module
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kefu.accounts.models import Role, User
@@ -241,13 +243,17 @@ _COLUMNS = (
 CUSTOMER_BATCH = 5_000
 
 
-def _plan_sql(n_entries: int, scoped_to_enterprises: bool) -> str:
+def _plan_sql(n_entries: int, scoped_to_enterprises: bool, *, skip_planned: bool) -> str:
     """One statement that writes the template entries of every customer in an id range, joined on the tier.
 
-    The template travels as a small VALUES list; the customers never leave the database. Entries already planned
-    are skipped by the partial unique index (INSERT OR IGNORE / ON CONFLICT DO NOTHING), so a rerun adds nothing.
+    The template travels as a small VALUES list; the customers never leave the database. With `skip_planned`,
+    entries already planned are skipped by the partial unique index (INSERT OR IGNORE / ON CONFLICT DO NOTHING),
+    so a rerun adds nothing; without it a planned entry is an IntegrityError, and the plain insert is faster
+    (PostgreSQL's speculative insertion costs a sixth of the write; SQLite's OR IGNORE costs nothing).
     """
     pg = connection.vendor == "postgresql"
+    verb = "INSERT OR IGNORE" if skip_planned and not pg else "INSERT"
+    on_conflict = " ON CONFLICT DO NOTHING" if skip_planned and pg else ""
     day = "%s::date" if pg else "%s"
     row = f"(%s, %s, %s, %s, %s, %s, %s, {day}, {day})"
     values = ", ".join([row] * n_entries)
@@ -257,12 +263,24 @@ def _plan_sql(n_entries: int, scoped_to_enterprises: bool) -> str:
     # VALUES columns are column1… in both SQLite and PostgreSQL: seq, tier, role, occasion, holiday, method,
     # assignee_id, planned_on, due_on. (A WITH clause in front would hide the row count from Python's sqlite3.)
     return (
-        f"{'INSERT' if pg else 'INSERT OR IGNORE'} INTO {target} "
+        f"{verb} INTO {target} "
         "SELECT c.site_id, c.id, %s, t.column3, t.column4, t.column5, t.column2, t.column6, t.column7, "
         "t.column8, t.column9, %s, 0, 1, 24, %s, %s, %s, NULL, NULL, NULL "
         f"FROM {customers} c JOIN (VALUES {values}) t ON t.column2 = c.tier "
         f"WHERE c.site_id = %s AND c.id >= %s AND c.id <= %s{kind} "
-        f"ORDER BY c.id, t.column1{' ON CONFLICT DO NOTHING' if pg else ''}"
+        f"ORDER BY c.id, t.column1{on_conflict}"
+    )
+
+
+def _any_planned(site_id: int, first_id: int, last_id: int, start: date) -> bool:
+    """Whether a customer in the id range already has a live plan entry from `start` on (fu_plan_entry_unique)."""
+    return (
+        FollowUp.objects.filter(
+            customer_id__gte=first_id, customer_id__lte=last_id, source=Source.PLAN, planned_on__gte=start
+        )
+        .exclude(status=VisitStatus.CANCELLED)
+        .filter(site_id=site_id)
+        .exists()
     )
 
 
@@ -292,26 +310,69 @@ def _generate(site, year: int, customer_ids: list[int], *, start: date, now) -> 
     if not template or not customer_ids:
         return 0, warnings
     enterprise_only = settings.scope == PlanScope.ENTERPRISE
-    sql = _plan_sql(len(template), enterprise_only)
+    plain = _plan_sql(len(template), enterprise_only, skip_planned=False)
+    skipping = _plan_sql(len(template), enterprise_only, skip_planned=True)
     ops = connection.ops
     head = [v for e in template for v in (*e[:7], ops.adapt_datefield_value(e[7]), ops.adapt_datefield_value(e[8]))]
     tail = [Source.PLAN, VisitStatus.OPEN, OnDissatisfied.RECORD_ONLY, False, ops.adapt_datetimefield_value(now)]
     ids = sorted(customer_ids)
-    written = 0
+    batches = []
+    for i in range(0, len(ids), CUSTOMER_BATCH):
+        chunk = ids[i : i + CUSTOMER_BATCH]
+        params = [*tail, *head, site.id, chunk[0], chunk[-1]]
+        if enterprise_only:
+            params.append(CustomerKind.ENTERPRISE)
+        batches.append((chunk[0], chunk[-1], params))
+    first_planned = min(e[7] for e in template)
+
+    def write(batch) -> int:
+        return _write_batch(site.id, first_planned, plain, skipping, *batch)
+
+    workers = min(settings_module.KEFU_PLAN_WORKERS, len(batches))
+    if connection.vendor != "postgresql" or connection.in_atomic_block or workers < 2:
+        with transaction.atomic(savepoint=False):  # a savepoint on SQLite would copy every page it touches
+            return sum(write(b) for b in batches), warnings
+    # A whole site's year (4 million rows at 100,000 customers) is CPU-bound in the database server, one core per
+    # connection: outside a transaction the batches are spread over several connections, each committing its
+    # own. A rerun after a failure adds only what is missing.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(_in_own_connection(write), batches)), warnings
+
+
+def _in_own_connection(fn):
+    def run(*args):
+        try:
+            with transaction.atomic():
+                return fn(*args)
+        finally:
+            connection.close()  # the thread's own connection
+
+    return run
+
+
+def _write_batch(site_id: int, first_planned: date, plain: str, skipping: str, first_id, last_id, params) -> int:
     with connection.cursor() as cursor:
-        for i in range(0, len(ids), CUSTOMER_BATCH):
-            chunk = ids[i : i + CUSTOMER_BATCH]
-            params = [*tail, *head, site.id, chunk[0], chunk[-1]]
-            if enterprise_only:
-                params.append(CustomerKind.ENTERPRISE)
-            cursor.execute(sql, params)
-            written += cursor.rowcount
-    return written, warnings
+        # On PostgreSQL a batch with nothing planned yet (the usual first generation) takes the plain insert; a
+        # concurrent writer that plans one of its customers meanwhile makes it fail, and the batch is redone
+        # skipping. SQLite has one writer at a time, and a savepoint there would copy every page it touches.
+        if connection.vendor == "postgresql" and not _any_planned(site_id, first_id, last_id, first_planned):
+            try:
+                with transaction.atomic():
+                    cursor.execute(plain, params)
+                return cursor.rowcount
+            except IntegrityError:
+                pass
+        cursor.execute(skipping, params)
+        return cursor.rowcount
 
 
-@transaction.atomic
 def generate_revisit_plans(site_id: int, *, actor, year: int, now=None) -> dict:
-    """Plan `year` for every customer in the site's scope: from today on (this year) or the whole next year."""
+    """Plan `year` for every customer in the site's scope: from today on (this year) or the whole next year.
+
+    Called inside a transaction, everything happens in it. Called outside one on PostgreSQL, the visits are
+    written in batches that commit on their own (see `_generate`) and the plan year and its history event follow
+    in one last transaction: a failure half-way leaves whole batches, and generating again completes them.
+    """
     require(actor, Capability.MANAGE_FOLLOW_UP_RULES)
     site = get_site_for(actor, site_id)
     now = now or timezone.now()
@@ -322,13 +383,14 @@ def generate_revisit_plans(site_id: int, *, actor, year: int, now=None) -> dict:
     start = max(date(year, 1, 1), today)
     customer_ids = list(_scope(site, revisit_settings(site)).values_list("id", flat=True))
     written, warnings = _generate(site, year, customer_ids, start=start, now=now)
-    PlanYear.objects.update_or_create(site=site, year=year, defaults={"generated_at": now, "warnings": warnings})
-    FollowUpEvent.objects.create(
-        site=site,
-        actor=actor,
-        event_type="plans_generated",
-        new={"year": year, "visits": written, "warnings": warnings},
-    )
+    with transaction.atomic():
+        PlanYear.objects.update_or_create(site=site, year=year, defaults={"generated_at": now, "warnings": warnings})
+        FollowUpEvent.objects.create(
+            site=site,
+            actor=actor,
+            event_type="plans_generated",
+            new={"year": year, "visits": written, "warnings": warnings},
+        )
     return {"year": year, "visits": written, "warnings": warnings}
 
 
