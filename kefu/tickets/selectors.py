@@ -174,8 +174,11 @@ def queue_for(
     sort: str = "-created",
     cursor: str | None = None,
     page_size: int = PAGE_SIZE,
+    related: tuple[str, ...] | None = None,
 ) -> QueuePage:
-    """One page of the queue: 'mine' = assigned to me, 'team' = everything I may see, 'department' = my departments."""
+    """One page of the queue: 'mine' = assigned to me, 'team' = everything I may see, 'department' = my departments.
+
+    `related`: the relations the caller shows (default QUEUE_RELATED); the HTML table needs fewer than the API."""
     filters = filters or {}
     sort = sort if sort in SORTS else "-created"
     page_size = max(1, min(int(page_size or PAGE_SIZE), MAX_PAGE_SIZE))
@@ -190,9 +193,9 @@ def queue_for(
     sort_field, desc = SORTS[sort]
     decoded = _decode_cursor(cursor, sort_field) if cursor else None
     if sort_field in NULLABLE_SORT_FIELDS:
-        rows = _nullable_rows(qs, sort_field, decoded, page_size + 1, filters, actor)
+        rows = _nullable_rows(qs, sort_field, decoded, page_size + 1, filters, actor, related)
     else:
-        rows = _ordered_rows(qs, sort_field, desc, decoded, page_size + 1, filters, actor)
+        rows = _ordered_rows(qs, sort_field, desc, decoded, page_size + 1, filters, actor, related)
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
@@ -211,7 +214,7 @@ def queue_for(
     )
 
 
-def _ordered_rows(qs, sort_field, desc, decoded, limit, filters, actor) -> list[WorkOrder]:
+def _ordered_rows(qs, sort_field, desc, decoded, limit, filters, actor, related=None) -> list[WorkOrder]:
     if decoded:
         value, last_id = decoded
         if sort_field == "id":
@@ -224,10 +227,10 @@ def _ordered_rows(qs, sort_field, desc, decoded, limit, filters, actor) -> list[
         order = ["-id"] if desc else ["id"]
     else:
         order = [f"-{sort_field}" if desc else sort_field, "-id"]
-    return _page_rows(qs, order, sort_field, desc, limit, filters, actor)
+    return _page_rows(qs, order, sort_field, desc, limit, filters, actor, related)
 
 
-def _nullable_rows(qs, sort_field, decoded, limit, filters, actor) -> list[WorkOrder]:
+def _nullable_rows(qs, sort_field, decoded, limit, filters, actor, related=None) -> list[WorkOrder]:
     """(field ASC NULLS LAST, id DESC) as two index walks: the dated rows, then the undated ones by id.
 
     One query with NULLS LAST over every status can use no index (SQLite sorted all of a site's rows: 0.7 s at
@@ -238,12 +241,12 @@ def _nullable_rows(qs, sort_field, decoded, limit, filters, actor) -> list[WorkO
         dated = qs.filter(**{f"{sort_field}__isnull": False})
         if decoded:
             dated = dated.filter(Q(**{f"{sort_field}__gt": value}) | Q(**{sort_field: value, "id__lt": last_id}))
-        rows = _page_rows(dated, [sort_field, "-id"], sort_field, False, limit, filters, actor)
+        rows = _page_rows(dated, [sort_field, "-id"], sort_field, False, limit, filters, actor, related)
     if len(rows) < limit:
         undated = qs.filter(**{f"{sort_field}__isnull": True})
         if decoded and value is None:
             undated = undated.filter(id__lt=last_id)
-        rows += _page_rows(undated, ["-id"], "id", True, limit - len(rows), filters, actor)
+        rows += _page_rows(undated, ["-id"], "id", True, limit - len(rows), filters, actor, related)
     return rows
 
 
@@ -282,10 +285,11 @@ def _merge_key(sort_field: str, desc: bool):
 QUEUE_RELATED = ("site", "customer", "assignee", "department", "shop")
 
 
-def _page_rows(qs, order, sort_field, desc, limit, filters, actor) -> list[WorkOrder]:
+def _page_rows(qs, order, sort_field, desc, limit, filters, actor, related=None) -> list[WorkOrder]:
+    related = QUEUE_RELATED if related is None else related
     parts = _per_site(qs, filters, actor, sort_field)
     if len(parts) == 1:
-        return list(qs.select_related(*QUEUE_RELATED).order_by(*order)[:limit])
+        return list(qs.select_related(*related).order_by(*order)[:limit])
     # Split queues read only the sort keys per site (no model instances), merge them, then fetch the page's
     # rows in one query: building every site's candidates with five joins cost more than the SQL did.
     if sort_field == "id":
@@ -296,11 +300,11 @@ def _page_rows(qs, order, sort_field, desc, limit, filters, actor) -> list[WorkO
     ids = [order_id for _, order_id in keys[:limit]]
     # By id within the actor's scope only: with the page's filters repeated, SQLite walked the filter's index
     # (every dated in-progress row of a site for the deadline sort) instead of 26 primary-key lookups.
-    page = work_orders_for(actor).filter(id__in=ids).select_related(*QUEUE_RELATED).order_by()
+    page = work_orders_for(actor).filter(id__in=ids).select_related(*related).order_by()
     by_id = {row.id: row for row in page}
     if len(by_id) < len(ids):
         # A row left the actor's sight between the two reads (transferred away): read the page in one go instead.
-        rows = [row for part in parts for row in part.select_related(*QUEUE_RELATED).order_by(*order)[:limit]]
+        rows = [row for part in parts for row in part.select_related(*related).order_by(*order)[:limit]]
         rows.sort(key=lambda row: _merge_key(sort_field, desc)((getattr(row, sort_field), row.id)))
         return rows[:limit]
     return [by_id[i] for i in ids]

@@ -70,6 +70,10 @@ def _default_scope(actor) -> str:
 # ---- queue ----
 
 
+# What the queue table shows of each row's relations (no site or shop column: two joins fewer per page).
+QUEUE_TABLE_RELATED = ("customer", "assignee", "department")
+
+
 @login_required
 def queue(request):
     actor = request.user
@@ -82,6 +86,7 @@ def queue(request):
         filters=selectors.clean_filters(request.GET),
         sort=request.GET.get("sort") or "-created",
         cursor=request.GET.get("cursor") or None,
+        related=QUEUE_TABLE_RELATED,
     )
     phones = primary_phones_for(actor, [o.customer_id for o in page.rows if o.customer_id])
     choices = _choices(actor)

@@ -11,6 +11,7 @@ from django.utils.html import json_script
 from django.utils.translation import gettext as _
 
 from kefu.accounts.permissions import Capability, has_capability
+from kefu.core.durations import countdown_text
 from kefu.core.notifications import unread_count
 from kefu.tickets.models import Priority
 from kefu.tickets.transitions import is_open
@@ -20,26 +21,10 @@ from .. import forms, selectors
 register = template.Library()
 
 
-def duration_text(seconds: float) -> str:
-    minutes = max(int(seconds // 60), 0)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)dd %(h)dh") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)dh %(m)dmin") % {"h": hours, "m": mins}
-    return _("%(m)dmin") % {"m": mins}
-
-
 @register.filter
 def countdown(due_at) -> str:
     """'剩余 2小时15分' before the deadline, '已超时 35分' after it."""
-    if not due_at:
-        return ""
-    left = (due_at - timezone.now()).total_seconds()
-    if left >= 0:
-        return _("%(time)s left") % {"time": duration_text(left)}
-    return _("%(time)s overdue") % {"time": duration_text(-left)}
+    return countdown_text(due_at)
 
 
 @register.simple_tag

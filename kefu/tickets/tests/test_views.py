@@ -121,6 +121,31 @@ def test_queue_shows_the_columns_with_a_masked_customer_phone(client, agent, mak
     assert "13812345678" not in text
 
 
+def test_queue_rows_escape_what_people_typed_and_link_each_order(client, agent, make_order, customer):
+    """The rows are drawn in Python (kefu_queue.queue_rows): markup typed into a subject or a name stays text."""
+    customer.name = "张<b>伟</b> & 儿子"
+    customer.save(update_fields=["name"])
+    order = make_order(subject='<script>alert("x")</script>电梯')
+    client.force_login(agent)
+    raw = client.get(reverse("tickets:queue"), {"scope": "team"}).content.decode()
+    assert "<script>alert" not in raw and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;电梯" in raw
+    assert "张&lt;b&gt;伟&lt;/b&gt; &amp; 儿子" in raw
+    href = reverse("tickets:detail", args=[order.pk])
+    assert raw.count(f'href="{href}"') == 2  # number and subject
+    assert f'<tr data-number="{order.number}">' in raw
+
+
+def test_queue_row_of_an_anonymous_inquiry_without_deadline(client, agent, site):
+    order = services.create_work_order(
+        actor=agent, site_id=site.id, type="inquiry", channel="phone", subject="停车收费标准", description="匿名来电"
+    )
+    WorkOrder.objects.filter(pk=order.pk).update(due_at=None)
+    client.force_login(agent)
+    text = page(client.get(reverse("tickets:queue"), {"scope": "team"}))
+    row = re.search(rf'<tr data-number="{order.number}">.*?</tr>', text, re.S).group(0)
+    assert "匿名" in row and '<span class="muted">—</span>' in row and "咨询" in row
+
+
 @pytest.mark.parametrize(
     ("param", "value", "matching"),
     [
