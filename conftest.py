@@ -158,6 +158,16 @@ def _fresh_calendar_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_picker_cache():
+    """User and site ids repeat across rolled-back tests: cached picker lists must not outlive a test."""
+    from kefu.tickets import pickers
+
+    pickers.clear()
+    yield
+    pickers.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """Full-strength PBKDF2 costs ~0.5 s per test user; the hasher is not what these tests are about."""

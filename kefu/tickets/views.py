@@ -19,20 +19,14 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.permissions import Capability, has_capability
-from kefu.accounts.selectors import (
-    department_ids_for,
-    departments_for,
-    shops_for,
-    sites_for,
-    staff_for,
-    staff_phone_for,
-)
+from kefu.accounts.selectors import department_ids_for, sites_for, staff_phone_for
 from kefu.core.errors import CoreError, ServiceError
 from kefu.core.views import add_service_error, not_found_as_404
 from kefu.customers.selectors import lookup_by_phone_prefix, primary_phones_for
 
 from . import forms, selectors, services
 from .models import Channel, Priority, WorkOrderType
+from .pickers import picker_choices
 from .transitions import Status
 
 SCOPES = {"mine": _("My work orders"), "team": _("Team queue"), "department": _("Department queue")}
@@ -42,21 +36,10 @@ def _labels(choices) -> dict:
     return {value: label for value, label in choices}
 
 
-def _choices(actor, *, site_id=None, shops=False):
-    """Option lists for the pickers: one query each, names only (a colleague's phone is never an option label)."""
-    sites = [(s.id, s.name) for s in sites_for(actor)]
-    many = len(sites) > 1
-    departments = departments_for(actor)
-    if site_id:
-        departments = departments.filter(site_id=site_id)
-    out = {
-        "sites": sites,
-        "departments": [(d.id, f"{d.site.name} · {d.name}" if many else d.name) for d in departments],
-        "staff": [(u.id, u.name) for u in staff_for(actor, site_id=site_id).only("id", "display_name", "username")],
-    }
-    if shops:
-        out["shops"] = [(s.id, str(s)) for s in shops_for(actor, site_id=site_id)]
-    return out
+def _choices(actor, *, site_id=None, shops=False, request=None):
+    # Lists drawn for a page being read may come from the short cache; a POST validates against fresh ones.
+    cached = request is not None and request.method == "GET"
+    return picker_choices(actor, site_id=site_id, shops=shops, cached=cached)
 
 
 def _default_scope(actor) -> str:
@@ -89,7 +72,7 @@ def queue(request):
         related=QUEUE_TABLE_RELATED,
     )
     phones = primary_phones_for(actor, [o.customer_id for o in page.rows if o.customer_id])
-    choices = _choices(actor)
+    choices = _choices(actor, request=request)
     filter_form = forms.QueueFilterForm(
         request.GET or None,
         statuses=Status.choices,
@@ -353,7 +336,7 @@ def render_detail(request, order, *, failed=None, status=200, extra=None):
     """The detail page; `extra` lets a higher app (SLA) re-render it with its own failed form."""
     actor = request.user
     names = selectors.available_actions(actor, order)
-    choices = _choices(actor, site_id=order.site_id)
+    choices = _choices(actor, site_id=order.site_id, request=request)
     action_forms = {name: _action_form(name, order, choices) for name in names}
     open_action = None
     if failed:
