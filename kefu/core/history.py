@@ -34,10 +34,18 @@ class Event(models.Model):
         ordering = ["created_at", "id"]
 
 
+class AppendOnlyRecord(models.Model):
+    """Base of a record that is written once and never changed, though it is not an event: a custody handover,
+    a signed claim, a disposal decision. Its table gets the same triggers as the event tables."""
+
+    class Meta:
+        abstract = True
+
+
 def guarded_tables() -> list[str]:
     from django.apps import apps
 
-    return sorted(m._meta.db_table for m in apps.get_models() if issubclass(m, Event))
+    return sorted(m._meta.db_table for m in apps.get_models() if issubclass(m, Event | AppendOnlyRecord))
 
 
 def sqlite_create_sql(table: str) -> list[str]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kefu.accounts.models import Site
-from kefu.core.history import Event
+from kefu.core.history import AppendOnlyRecord, Event
 from kefu.core.phones import mask_phone, parse_phone
 from kefu.tickets.models import WorkOrder
 
@@ -168,7 +168,7 @@ def mask_contact(value: str) -> str:
     return value[:1] + "*" * (len(value) - 1) if value else ""
 
 
-class CustodyHandover(models.Model):
+class CustodyHandover(AppendOnlyRecord):
     """One change of hands (交接): from, to, when, where. Sequence 1 is finder → first receiver.
 
     Rows are only ever added; the service checks that each starts from the item's current holder."""
@@ -226,7 +226,7 @@ class FoundItemPhoto(models.Model):
         ordering = ["uploaded_at", "id"]
 
 
-class Claim(models.Model):
+class Claim(AppendOnlyRecord):
     """The owner's claim (认领): identity checked against a document, only a masked number kept, signed."""
 
     item = models.OneToOneField(FoundItem, on_delete=models.PROTECT, related_name="claim", verbose_name=_("item"))
@@ -258,7 +258,7 @@ class Claim(models.Model):
         return mask_contact(self.claimant_phone)
 
 
-class DisposalRecord(models.Model):
+class DisposalRecord(AppendOnlyRecord):
     """A decision on an item left unclaimed past the site's deadline (上交公安, 捐赠, 销毁, 继续保管)."""
 
     item = models.ForeignKey(FoundItem, on_delete=models.PROTECT, related_name="disposals", verbose_name=_("item"))
@@ -315,7 +315,7 @@ class LostPersonReport(models.Model):
         ]
 
 
-class Broadcast(models.Model):
+class Broadcast(AppendOnlyRecord):
     """One search broadcast for a lost person: when, what was said, by whom, on which channel."""
 
     report = models.ForeignKey(
