@@ -110,3 +110,8 @@ def handover_repairs(actor, site, since, *, until=None) -> HandoverRepairs:
         fee_total=sum((s.fee_amount for s in fees), Decimal("0.00")),
         collected_total=sum((s.fee_amount for s in fees if s.settlement in PAID_ON_THE_SPOT), Decimal("0.00")),
     )
+
+
+def department_has_staff(department) -> bool:
+    """Whether anyone active can receive the department's repairs (the dispatch page warns when not)."""
+    return department is not None and department.members.filter(is_active=True, is_system=False).exists()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.models import Department, Shop
 from kefu.accounts.permissions import Capability, has_capability
-from kefu.accounts.selectors import get_site_for
+from kefu.accounts.selectors import get_site_for, supervisors_of_site
 from kefu.core import notifications
 from kefu.core.errors import CoreError, ErrorCode, ServiceError, invalid
 from kefu.core.phones import parse_phone
@@ -210,7 +210,7 @@ def create_repair(
             dispatched_at=now,
             **how,
         )
-        notified = _notify_department(order, department)
+        notified, leads_told = _notify_department(order, department)
         event(
             sheet,
             actor,
@@ -220,17 +220,30 @@ def create_repair(
                 "location_kind": where["kind"],
                 "access": how["access"],
                 "notified": notified,
+                "leads_told": leads_told,
             },
             note=note,
         )
     return sheet
 
 
-def _notify_department(order: WorkOrder, department: Department) -> int:
+def _notify_department(order: WorkOrder, department: Department) -> tuple[int, list[int]]:
+    """Tell the department's staff; a department with nobody active tells the site's supervisors and managers
+    instead, so a repair is never dispatched into silence. Returns (staff notified, leads told instead)."""
     members = list(department.members.filter(is_active=True, is_system=False))
-    url = reverse("repairs:work", args=[order.pk])
-    title = _("New repair %(number)s: %(fault)s") % {"number": order.number, "fault": order.subject}
     body = " · ".join(v for v in (order.get_priority_display(), order.unit, order.location, str(order.shop or "")) if v)
-    for member in members:
-        notifications.notify(member, kind="repair_dispatched", title=title, body=body, url=url)
-    return len(members)
+    if members:
+        url = reverse("repairs:work", args=[order.pk])
+        title = _("New repair %(number)s: %(fault)s") % {"number": order.number, "fault": order.subject}
+        for member in members:
+            notifications.notify(member, kind="repair_dispatched", title=title, body=body, url=url)
+        return len(members), []
+    leads = list(supervisors_of_site(order.site_id).filter(is_system=False).order_by("id"))
+    title = _("Repair %(number)s sent to %(department)s, which has nobody on duty to receive it") % {
+        "number": order.number,
+        "department": department.name,
+    }
+    url = reverse("tickets:detail", args=[order.pk])
+    for lead in leads:
+        notifications.notify(lead, kind="repair_unstaffed", title=title, body=body, url=url)
+    return 0, [lead.pk for lead in leads]

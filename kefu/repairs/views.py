@@ -92,6 +92,12 @@ def intake(request):
                     _("Repair %(number)s dispatched to %(department)s.")
                     % {"number": sheet.work_order.number, "department": sheet.work_order.department},
                 )
+                if not selectors.department_has_staff(sheet.work_order.department):
+                    messages.warning(
+                        request,
+                        _("Nobody in %(department)s is on duty to receive it: the supervisors were told. Call them.")
+                        % {"department": sheet.work_order.department},
+                    )
                 return redirect("tickets:detail", pk=sheet.work_order_id)
         elif not form.errors.get("__all__"):
             messages.error(request, CoreError.INVALID_INPUT.message)

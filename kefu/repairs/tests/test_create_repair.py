@@ -68,6 +68,21 @@ def test_department_is_notified_in_app_and_by_email_after_commit(
     assert sheet.work_order.number in note.title and note.url == f"/repairs/{sheet.work_order_id}/"
     assert [m.to for m in mail.outbox] == [["tech@example.com"]]
     assert sheet.events.get().new["notified"] == 1
+    assert sheet.events.get().new["leads_told"] == []
+
+
+def test_a_department_with_nobody_on_duty_makes_the_supervisors_hear_of_it(
+    site, security_dept, customer, agent, supervisor
+):
+    """A repair sent to a department without active staff is not dispatched into silence: the site's
+    supervisors and managers are told instead, and the dispatch event records who."""
+    sheet = create_repair(actor=agent, **repair_fields(site, security_dept, customer))
+    note = Notification.objects.get(recipient=supervisor, kind="repair_unstaffed")
+    assert sheet.work_order.number in note.title and "保安部" in note.title
+    assert note.url == f"/work-orders/{sheet.work_order_id}/"
+    assert sheet.events.get().new["notified"] == 0
+    assert sheet.events.get().new["leads_told"] == [supervisor.pk]
+    assert not Notification.objects.filter(kind="repair_dispatched").exists()
 
 
 def test_new_caller_is_filed_in_the_archive_with_the_repair(site, engineering, customer, agent):

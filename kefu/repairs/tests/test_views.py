@@ -55,6 +55,13 @@ def test_intake_with_bad_input_shows_the_chinese_message_and_writes_nothing(site
     assert not WorkOrder.objects.exists() and not RepairSheet.objects.exists()
 
 
+def test_intake_warns_when_nobody_in_the_department_can_receive_the_repair(site, security_dept, customer, agent):
+    r = _client(agent).post("/repairs/new/", _intake(site, security_dept), follow=True)
+    text = r.content.decode()
+    assert r.status_code == 200 and "保安部" in text
+    assert "无在岗人员" in text
+
+
 def test_intake_is_for_desk_roles(technician):
     assert _client(technician).get("/repairs/new/").status_code == 403
 
