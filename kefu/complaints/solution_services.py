@@ -82,12 +82,17 @@ def approve_proposal(proposal: Proposal, *, actor, note: str = "") -> Proposal:
     )
     event(complaint, actor, "proposal_approved", new={"proposal": proposal.number}, note=proposal.approval_note)
     # Every involved shop is asked, including one reached only through a coordination task.
-    shop_ids = rules.involved_shop_ids(complaint)
-    if shop_ids:
-        title = _("Please confirm the solution of complaint %(number)s") % {"number": complaint.work_order.number}
-        for person in User.objects.filter(role=Role.SHOP, shop_id__in=shop_ids, is_active=True):
-            notify(person, kind="complaint_confirm", title=title, body=proposal.text, url="/complaints/tasks/")
+    ask_shops_to_confirm(complaint, proposal, rules.involved_shop_ids(complaint))
     return proposal
+
+
+def ask_shops_to_confirm(complaint: Complaint, proposal: Proposal, shop_ids) -> None:
+    """Ask the shops' own logins to confirm the approved solution (also a shop drawn in after the approval)."""
+    if not shop_ids:
+        return
+    title = _("Please confirm the solution of complaint %(number)s") % {"number": complaint.work_order.number}
+    for person in User.objects.filter(role=Role.SHOP, shop_id__in=shop_ids, is_active=True):
+        notify(person, kind="complaint_confirm", title=title, body=proposal.text, url="/complaints/tasks/")
 
 
 def _confirming_shop(complaint: Complaint, proposal: Proposal, actor, shop_id) -> int:

@@ -19,9 +19,11 @@ from kefu.core.errors import CoreError, ServiceError, invalid, not_found
 from kefu.core.notifications import notify
 from kefu.tickets.attachments import classify
 
+from . import rules
 from .errors import ComplaintError
 from .models import Complaint, CoordinationTask, Party, TaskAttachment, TaskStatus
 from .services import event, lock, require_investigation, require_works_on, text
+from .solution_services import ask_shops_to_confirm
 
 SHOP_PARTIES = frozenset({Party.SHOP, Party.STORE_MANAGER, Party.MERCHANT_PRINCIPAL})
 
@@ -69,6 +71,7 @@ def assign_coordination_task(
     if party not in Party.values:
         raise invalid({"party": CoreError.INVALID_INPUT.message})
     shop = department = None
+    involved_before = rules.involved_shop_ids(complaint)
     if party in SHOP_PARTIES:
         shop_id = shop_id or complaint.work_order.shop_id
         shop = Shop.objects.filter(pk=shop_id, site_id=complaint.site_id).first() if shop_id else None
@@ -100,6 +103,10 @@ def assign_coordination_task(
     )  # fmt: skip
     title = _("Coordination task for complaint %(number)s") % {"number": complaint.work_order.number}
     notify(owner, kind="complaint_task", title=title, body=instruction, url=task_url(task))
+    approved = rules.current_approved(complaint)
+    if shop is not None and approved is not None and shop.pk not in involved_before:
+        # Drawn in after the approval: this shop must confirm too before the reply, so it is asked now.
+        ask_shops_to_confirm(complaint, approved, {shop.pk})
     return task
 
 

@@ -348,6 +348,24 @@ def test_a_shop_reached_only_by_a_task_must_confirm(register, agent, supervisor,
     assert _reply(complaint, agent).replied_at is not None
 
 
+def test_a_shop_drawn_in_after_the_approval_is_asked_to_confirm(
+    investigating, two_proposals, agent, supervisor, shop_user, site, soon
+):
+    """A coordination task to a new shop after the approval makes that shop a confirmer: its login is asked at
+    once; a second task to a shop already involved asks nobody again."""
+    from kefu.core.models import Notification
+
+    a, _b = two_proposals
+    solution_services.approve_proposal(a, actor=supervisor)
+    other, other_user = _second_shop(site, "shop2")
+    assert not Notification.objects.filter(recipient=other_user, kind="complaint_confirm").exists()
+    _task_to(investigating, agent, other, other_user, soon)
+    assert Notification.objects.filter(recipient=other_user, kind="complaint_confirm").count() == 1
+    _task_to(investigating, agent, other, other_user, soon)
+    assert Notification.objects.filter(recipient=other_user, kind="complaint_confirm").count() == 1
+    assert Notification.objects.filter(recipient=shop_user, kind="complaint_confirm").count() == 1  # at approval
+
+
 def test_a_shop_user_cannot_confirm_for_another_shop(
     investigating, two_proposals, agent, supervisor, shop_user, shop, site, soon
 ):
