@@ -34,6 +34,10 @@ class ComplaintError(ErrorCode):
     TASK_SHOP_REQUIRED = (_("Choose the shop this task goes to."), 400)
     TASK_DEPARTMENT_REQUIRED = (_("Choose the department this task goes to."), 400)
     TASK_OWNER_NOT_OF_SHOP = (_("The owner of a shop task must be staff of the site or of that shop."), 400)
+    TASK_OWNER_NOT_OF_DEPARTMENT = (
+        _("The owner of a department task must belong to that department, or be a supervisor or manager."),
+        400,
+    )
     TASK_INSTRUCTION_REQUIRED = (_("Say what is asked of the party."), 400)
     TASK_RESPONSE_REQUIRED = (_("Write the response."), 400)
     TASK_ALREADY_RESPONDED = (_("This task has already been answered."), 409)

@@ -26,6 +26,7 @@ from .services import event, lock, require_investigation, require_works_on, text
 from .solution_services import ask_shops_to_confirm
 
 SHOP_PARTIES = frozenset({Party.SHOP, Party.STORE_MANAGER, Party.MERCHANT_PRINCIPAL})
+LEAD_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 
 
 def task_url(task: CoordinationTask) -> str:
@@ -36,7 +37,7 @@ def _fail(error: ComplaintError, field: str):
     return ServiceError(error, fields={field: [error.message]})
 
 
-def _owner(complaint: Complaint, owner_id, shop: Shop | None) -> User:
+def _owner(complaint: Complaint, owner_id, shop: Shop | None, department: Department | None = None) -> User:
     try:
         owner = User.objects.get(pk=int(owner_id), is_active=True, is_system=False)
     except (User.DoesNotExist, TypeError, ValueError):
@@ -48,6 +49,13 @@ def _owner(complaint: Complaint, owner_id, shop: Shop | None) -> User:
         return owner
     if not owner.sites.filter(pk=complaint.site_id).exists():
         raise _fail(ComplaintError.TASK_OWNER_REQUIRED, "owner")
+    if (
+        department is not None
+        and owner.role not in LEAD_ROLES
+        and not owner.departments.filter(pk=department.pk).exists()
+    ):
+        # The department answers through its own people; a lead may take the task on its behalf.
+        raise _fail(ComplaintError.TASK_OWNER_NOT_OF_DEPARTMENT, "owner")
     return owner
 
 
@@ -85,7 +93,7 @@ def assign_coordination_task(
             raise _fail(ComplaintError.TASK_DEPARTMENT_REQUIRED, "department")
     if not owner_id:
         raise _fail(ComplaintError.TASK_OWNER_REQUIRED, "owner")
-    owner = _owner(complaint, owner_id, shop)
+    owner = _owner(complaint, owner_id, shop, department)
     instruction = text(instruction, "instruction", ComplaintError.TASK_INSTRUCTION_REQUIRED)
     if due_at is None or due_at <= now:
         raise _fail(ComplaintError.TASK_DUE_REQUIRED, "due_at")

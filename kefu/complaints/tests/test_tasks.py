@@ -57,6 +57,23 @@ def test_shop_task_owner_must_belong_to_that_shop(investigating, agent, site):
     assert exc.value.code == "task_owner_not_of_shop"
 
 
+def test_department_task_owner_belongs_to_that_department_or_leads(
+    investigating, agent, technician, engineering, supervisor, site
+):
+    """协调相关部门: the department answers through its own people; a supervisor or manager may take it on."""
+    from kefu.accounts.models import Department
+
+    security = Department.objects.create(site=site, name="保安部")
+    with pytest.raises(ServiceError) as exc:
+        _task(investigating, agent, technician, party="department", department_id=security.id)
+    assert exc.value.code == "task_owner_not_of_department" and exc.value.fields == {"owner": [exc.value.message]}
+    with pytest.raises(ServiceError):
+        _task(investigating, agent, agent, party="department", department_id=engineering.id)
+    assert not CoordinationTask.objects.exists()
+    assert _task(investigating, agent, supervisor, party="department", department_id=security.id).owner == supervisor
+    assert _task(investigating, agent, technician, party="department", department_id=engineering.id).owner == technician
+
+
 def test_shop_user_sees_only_its_own_coordination_tasks(investigating, agent, shop_user, site, technician, engineering):
     mine = _task(investigating, agent, shop_user)
     dept = _task(investigating, agent, technician, party="department", department_id=engineering.id)
