@@ -26,7 +26,6 @@ from .services import event, lock, require_investigation, require_works_on, text
 from .solution_services import ask_shops_to_confirm
 
 SHOP_PARTIES = frozenset({Party.SHOP, Party.STORE_MANAGER, Party.MERCHANT_PRINCIPAL})
-LEAD_ROLES = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 
 
 def task_url(task: CoordinationTask) -> str:
@@ -51,10 +50,10 @@ def _owner(complaint: Complaint, owner_id, shop: Shop | None, department: Depart
         raise _fail(ComplaintError.TASK_OWNER_REQUIRED, "owner")
     if (
         department is not None
-        and owner.role not in LEAD_ROLES
+        and not has_capability(owner, Capability.APPROVE_SOLUTION)
         and not owner.departments.filter(pk=department.pk).exists()
     ):
-        # The department answers through its own people; a lead may take the task on its behalf.
+        # The department answers through its own people; a complaint lead may take the task on its behalf.
         raise _fail(ComplaintError.TASK_OWNER_NOT_OF_DEPARTMENT, "owner")
     return owner
 

@@ -276,10 +276,13 @@ def _any_planned(site_id: int, first_id: int, last_id: int, start: date) -> bool
     """Whether a customer in the id range already has a live plan entry from `start` on (fu_plan_entry_unique)."""
     return (
         FollowUp.objects.filter(
-            customer_id__gte=first_id, customer_id__lte=last_id, source=Source.PLAN, planned_on__gte=start
+            site_id=site_id,
+            customer_id__gte=first_id,
+            customer_id__lte=last_id,
+            source=Source.PLAN,
+            planned_on__gte=start,
         )
         .exclude(status=VisitStatus.CANCELLED)
-        .filter(site_id=site_id)
         .exists()
     )
 

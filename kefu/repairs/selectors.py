@@ -112,6 +112,11 @@ def handover_repairs(actor, site, since, *, until=None) -> HandoverRepairs:
     )
 
 
+def department_staff(department):
+    """Who receives the department's repairs: its active people (the system actor never)."""
+    return department.members.filter(is_active=True, is_system=False)
+
+
 def department_has_staff(department) -> bool:
-    """Whether anyone active can receive the department's repairs (the dispatch page warns when not)."""
-    return department is not None and department.members.filter(is_active=True, is_system=False).exists()
+    """Whether anyone can receive the department's repairs (the dispatch page warns when not)."""
+    return department is not None and department_staff(department).exists()

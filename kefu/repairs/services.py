@@ -24,6 +24,7 @@ from kefu.tickets.models import Channel, Priority, WorkOrder, WorkOrderType
 
 from .errors import RepairError
 from .models import Access, Facility, LocationKind, RepairEvent, RepairSheet, ReporterType
+from .selectors import department_staff
 
 MAX_TEXT = 5_000
 
@@ -230,7 +231,7 @@ def create_repair(
 def _notify_department(order: WorkOrder, department: Department) -> tuple[int, list[int]]:
     """Tell the department's staff; a department with nobody active tells the site's supervisors and managers
     instead, so a repair is never dispatched into silence. Returns (staff notified, leads told instead)."""
-    members = list(department.members.filter(is_active=True, is_system=False))
+    members = list(department_staff(department))
     body = " · ".join(v for v in (order.get_priority_display(), order.unit, order.location, str(order.shop or "")) if v)
     if members:
         url = reverse("repairs:work", args=[order.pk])
