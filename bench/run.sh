@@ -51,6 +51,10 @@ else
   echo "database already holds $HAVE work orders"
 fi
 
+# Fresh planner statistics, as autovacuum would keep them: earlier runs' creates (open, with deadlines) otherwise
+# leave PostgreSQL choosing the deadline index by figures from before they existed.
+"$PY" -c "import django; django.setup(); from django.db import connection; connection.cursor().execute('ANALYZE')"
+
 PIDFILE="$KEFU_VAR_DIR/gunicorn-$PORT.pid"
 # The same gunicorn settings as bin/run (2 workers x 4 threads, gthread, embedded scheduler in each worker).
 KEFU_HOST=127.0.0.1 KEFU_PORT=$PORT KEFU_WORKERS=2 KEFU_THREADS=4 KEFU_ACCESS_LOG= \

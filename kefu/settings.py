@@ -102,6 +102,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kefu.sqlite3")}
+elif os.environ.get("KEFU_PG_PREPARE", "1") != "0":
+    # Parameters bound on the server let psycopg prepare the statements a worker repeats on every page: PostgreSQL
+    # parses them once per connection. Plans stay custom (made for each call's values): a generic plan cannot use
+    # the partial indexes the queues rely on and took the deadline-sorted queue from 20 to 40 ms.
+    # Set KEFU_PG_PREPARE=0 behind a pooler in transaction mode (PgBouncer), where a prepared statement may not
+    # outlive its transaction.
+    _pg = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg.update(server_side_binding=True, prepare_threshold=5)
+    _pg["options"] = f"{_pg.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

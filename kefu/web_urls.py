@@ -18,6 +18,7 @@ tickets = (
         path("work-orders/attachments/<int:pk>/", ticket_views.attachment, name="attachment"),
         path("work-orders/<int:pk>/", ticket_views.detail, name="detail"),
         path("work-orders/<int:pk>/<slug:action>/", ticket_views.act, name="action"),
+        path("work-orders/<int:pk>/<slug:action>/form/", ticket_views.action_form, name="action_form"),
         path("dashboard/", ticket_views.dashboard, name="dashboard"),
     ],
     "tickets",

@@ -120,7 +120,7 @@ class CustomerListQuerySerializer(serializers.Serializer):
     page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False, default=PAGE_SIZE)
 
     def validate_cursor(self, value):
-        if value and not value.isdigit():
+        if value and not (value.isascii() and value.isdigit()):  # "¹".isdigit() is True, int("¹") fails
             raise serializers.ValidationError(_("Invalid cursor."))
         return int(value) if value else None
 

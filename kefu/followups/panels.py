@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import site_ids_for
 from kefu.core.extensions import SatisfactionPoint, TimelineEntry
+from kefu.tickets.models import WorkOrderType
 
 from . import selectors
 from .holidays import label_of
@@ -21,7 +22,8 @@ def order_panel(order, request):
         return None  # only these types get visits, or are opened by one: no queries on every other order
     actor = request.user
     visits = selectors.follow_ups_of_order(actor, order)
-    origin = selectors.opened_from(actor, order)
+    # Only a complaint can have been opened by a dissatisfied revisit (_open_linked_complaint).
+    origin = selectors.opened_from(actor, order) if order.type == WorkOrderType.COMPLAINT else None
     if not visits and origin is None:
         return None
     return {

@@ -161,7 +161,7 @@ class ResponseListView(KefuAPIView):
             rows = rows.filter(status=state)
         customer = request.query_params.get("customer")
         if customer:
-            if not customer.isdigit() or len(customer) > 18:
+            if not (customer.isascii() and customer.isdigit()) or len(customer) > 18:
                 raise ServiceError(CoreError.INVALID_INPUT, fields={"customer": [str(_("Invalid value."))]})
             rows = rows.filter(customer_id=int(customer))
         return Response([_survey_data(s) for s in rows.order_by("-id")[:PAGE]])

@@ -120,7 +120,8 @@ class WorkOrderListView(KefuAPIView):
                 department_id=v["department"],
                 accept_now=v["accept_now"],
             )
-            return status.HTTP_201_CREATED, _detail(request.user, get_work_order_for(request.user, order.pk))
+            # The order in hand carries every related row it was written with: no re-read under load.
+            return status.HTTP_201_CREATED, _detail(request.user, order)
 
         return idempotent_create(request, scope="work_orders.create", action=create)
 

@@ -205,12 +205,20 @@ def _insert_work_order(
     actor, site, *, type, channel, priority, customer, subject, shop, assignee, department, accept_now, fields
 ) -> WorkOrder:
     now = timezone.now()
+    status, version, accepted_at, named_assignee = Status.NEW, 1, None, assignee
+    if accept_now:
+        # A contact taken live is written already accepted: one INSERT instead of INSERT then UPDATE under the
+        # number lock. The version counts both steps, as if the accept had been a second write.
+        status, version, accepted_at = transitions.target(Status.NEW, Action.ACCEPT), 2, now
+        assignee = assignee or actor
     order = WorkOrder.objects.create(
         site=site,
         number=next_number(site, now),
         type=type,
         channel=channel,
         priority=priority,
+        status=status,
+        version=version,
         customer=customer,
         subject=subject,
         shop=shop,
@@ -219,27 +227,42 @@ def _insert_work_order(
         created_by=actor,
         created_at=now,
         updated_at=now,
+        accepted_at=accepted_at,
         **fields,
     )
-    _event(
-        order,
-        actor,
-        "created",
-        new={
-            "number": order.number,
-            "type": type,
-            "channel": channel,
-            "priority": priority,
-            "customer": customer.pk if customer else None,
-            "assignee": assignee.pk if assignee else None,
-            "department": department.pk if department else None,
-        },
-    )
+    events = [
+        WorkOrderEvent(
+            work_order=order,
+            actor=actor,
+            event_type="created",
+            created_at=now,
+            new={
+                "number": order.number,
+                "type": type,
+                "channel": channel,
+                "priority": priority,
+                "customer": customer.pk if customer else None,
+                # Who was named at creation; the taker of an accept_now order shows in the accept step.
+                "assignee": named_assignee.pk if named_assignee else None,
+                "department": department.pk if department else None,
+            },
+        )
+    ]
     if accept_now:
-        if order.assignee_id is None:
-            order.assignee = actor
-        order.accepted_at = now
-        _transition(order, actor, Action.ACCEPT, extra_fields=["assignee", "accepted_at"])
+        events.append(
+            WorkOrderEvent(
+                work_order=order,
+                actor=actor,
+                event_type=f"status_{Action.ACCEPT.value}",
+                created_at=now,
+                old={"status": Status.NEW},
+                new={"status": status},
+            )
+        )
+    WorkOrderEvent.objects.bulk_create(events)
+    if accept_now:
+        # Every transition is announced, this one too, before the creation (as when it was a second write).
+        hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=Status.NEW, new=status)
     hooks.fire(hooks.WORK_ORDER_CREATED, work_order=order, actor=actor)
     return order
 

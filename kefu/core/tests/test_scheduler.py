@@ -26,7 +26,12 @@ def test_only_one_embedded_runner_runs_jobs(tmp_path, settings):
     runners = [scheduler._EmbeddedRunner(lock, tick=0.05, only={"test_job"}) for _ in range(2)]
     for r in runners:
         r.start()
-    time.sleep(0.6)
+    # Wait for the lock holder's first run (slow on a loaded CI machine), then give the other runner ten more
+    # ticks in which it must not run the job.
+    deadline = time.monotonic() + 10
+    while not [t for t in calls if t in runners] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
     alive = all(r.is_alive() for r in runners)
     for r in runners:
         r.stopped.set()

@@ -64,7 +64,13 @@ def test_list_pages_with_a_cursor(api, agent, site, customer):
 
 @pytest.mark.parametrize(
     "params, field",
-    [({"tier": "Z"}, "tier"), ({"cursor": "abc"}, "cursor"), ({"phone": "12"}, "phone"), ({"site": "x"}, "site")],
+    [
+        ({"tier": "Z"}, "tier"),
+        ({"cursor": "abc"}, "cursor"),
+        ({"cursor": "¹"}, "cursor"),  # a Unicode digit that int() refuses
+        ({"phone": "12"}, "phone"),
+        ({"site": "x"}, "site"),
+    ],
 )
 def test_list_refuses_bad_filters(api, params, field):
     response = api.get(LIST, params)

@@ -123,6 +123,9 @@ def test_responses_list_carries_the_link_and_answers(repair_rule, close_order, a
     detail = client.get(f"{BASE}/responses/{survey.pk}/").json()
     assert detail["answers"][0]["score"] == 5
     assert client.get(f"{BASE}/responses/", {"status": "nope"}).status_code == 400
+    for customer in ("x", "²"):  # "²".isdigit() is True, yet int() refuses it
+        refused = client.get(f"{BASE}/responses/", {"customer": customer})
+        assert refused.status_code == 400 and "customer" in refused.json()["fields"]
 
 
 def test_csat_endpoint(repair_rule, close_order, supervisor, agent):

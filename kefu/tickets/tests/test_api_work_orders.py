@@ -57,6 +57,19 @@ def test_create_returns_the_order_with_version_actions_and_timeline(api, payload
     assert body["customer"] == {"id": payload["customer"], "name": "张伟", "kind": "individual", "tier": "C"}
 
 
+def test_create_answer_is_what_a_read_of_the_new_order_answers(api, payload, shop, engineering, technician):
+    """The create answer is built from the order as written, not re-read: it must match the stored row."""
+    for extra in (
+        {"accept_now": True},
+        {"accept_now": True, "assignee": technician.id, "department": engineering.id, "priority": 3},
+        {"shop": shop.id, "floor": "3F", "unit": "301", "description": "第二行\n说明"},
+    ):
+        response = api.post(LIST, {**payload, **extra}, format="json")
+        assert response.status_code == 201, response.content
+        created = response.json()
+        assert api.get(url(WorkOrder.objects.get(pk=created["id"]))).json() == created
+
+
 def test_detail_carries_version_as_etag(api, make_order):
     order = make_order()
     response = api.get(url(order))

@@ -389,6 +389,29 @@ def test_detail_timeline_tells_replies_notes_and_transfers_apart(client, agent, 
         assert expected in text
 
 
+def test_timeline_entries_escape_text_and_carry_reason_resolution_and_file(client, agent, make_order, media):
+    """The entries are drawn in Python (kefu_timeline): what users typed is escaped, line breaks kept."""
+    order = make_order(accept_now=True)
+    services.add_internal_note(order, actor=agent, body="<script>alert(1)</script>\n第二行")
+    services.add_attachment(order, actor=agent, uploaded=SimpleUploadedFile("现场<照片>.png", PNG, "image/png"))
+    services.start_work_order(order, actor=agent)
+    services.resolve_work_order(order, actor=agent, resolution="更换阀门\n已测试")
+    client.force_login(agent)
+    raw = client.get(reverse("tickets:detail", args=[order.pk])).content.decode()
+    timeline = raw[raw.index('<ol class="timeline">') : raw.index("</ol>", raw.index('<ol class="timeline">'))]
+    assert "<script>" not in timeline and "&lt;script&gt;alert(1)&lt;/script&gt;<br>第二行" in timeline
+    attachment = Attachment.objects.get(work_order=order)
+    link = f'<a href="{reverse("tickets:attachment", args=[attachment.pk])}">现场&lt;照片&gt;.png</a>'
+    assert link in timeline and "(72\xa0字节)" in timeline
+    assert '<div class="ev-body">更换阀门<br>已测试</div>' in timeline
+    assert re.search(
+        r'class="ev ev-status" data-event="status_resolve"><div class="ev-head"><strong>状态</strong>', timeline
+    )
+    assert re.search(
+        r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[.\d]*\+08:00">\d\d-\d\d \d\d:\d\d</time>', timeline
+    )
+
+
 def test_detail_offers_only_the_actions_the_status_and_role_allow(client, agent, technician, make_order, engineering):
     order = make_order(department_id=engineering.id)
     client.force_login(agent)
@@ -403,6 +426,39 @@ def test_detail_offers_only_the_actions_the_status_and_role_allow(client, agent,
     assert offered == {"accept", "transfer", "reply", "note", "priority", "attach"}
 
 
+def test_folded_action_forms_are_fetched_when_opened_and_drawn_inline_without_javascript(
+    client, agent, make_order, engineering
+):
+    order = make_order(accept_now=True)
+    client.force_login(agent)
+    detail = client.get(reverse("tickets:detail", args=[order.pk])).content.decode()
+    fold = re.search(r'<details class="action" id="action-transfer" data-action="transfer" hx-get="([^"]+)"', detail)
+    assert fold and fold.group(1) == reverse("tickets:action_form", args=[order.pk, "transfer"])
+    assert 'id="id_transfer_reason"' not in detail and 'id="id_note_body"' not in detail  # folds come empty
+    assert '<a href="?open=transfer#action-transfer">' in detail
+    assert re.search(r'<div class="action bare" data-action="start">\s*(<!--.*?-->)?\s*<form', detail, re.S)  # inline
+
+    fragment = client.get(fold.group(1)).content.decode()
+    assert f'action="{reverse("tickets:action", args=[order.pk, "transfer"])}"' in fragment
+    assert f'name="version" value="{order.version}"' in fragment and "工程部" in fragment
+    assert 'name="csrfmiddlewaretoken"' in fragment
+
+    inline = client.get(reverse("tickets:detail", args=[order.pk]), {"open": "transfer"}).content.decode()
+    opened = inline[inline.index('id="action-transfer"') :]
+    assert opened.index("open>") < opened.index('id="id_transfer_reason"') < opened.index("</details>")
+
+
+def test_a_folded_form_of_an_action_no_longer_allowed_says_so(client, agent, outsider, make_order):
+    order = make_order()
+    client.force_login(agent)
+    assert client.get(reverse("tickets:action_form", args=[order.pk, "resolve"])).status_code == 200
+    fragment = page(client.get(reverse("tickets:action_form", args=[order.pk, "resolve"])))
+    assert "<form" not in fragment and "已不可用" in fragment
+    assert client.get(reverse("tickets:action_form", args=[order.pk, "nonsense"])).status_code == 404
+    client.force_login(outsider)
+    assert client.get(reverse("tickets:action_form", args=[order.pk, "cancel"])).status_code == 404
+
+
 def test_agent_never_sees_a_colleagues_phone_but_a_supervisor_does(client, agent, supervisor, technician, make_order):
     technician.phone = "13700001111"
     technician.save(update_fields=["phone"])
@@ -413,17 +469,20 @@ def test_agent_never_sees_a_colleagues_phone_but_a_supervisor_does(client, agent
     assert "13700001111" in page(client.get(reverse("tickets:detail", args=[order.pk])))
 
 
-def test_detail_query_count_does_not_grow_with_the_timeline(client, agent, make_order, django_assert_max_num_queries):
+def test_detail_query_count_does_not_grow_with_the_timeline(
+    client, agent, supervisor, make_order, django_assert_max_num_queries
+):
     order = make_order(accept_now=True)
-    client.force_login(agent)
+    client.force_login(supervisor)
     # 10 for the page + the bell's unread count + the deadline panel's clocks and escalations (issue 6)
-    # + the repair sheet, the follow-up visits (2) and the survey link panels.
-    with django_assert_max_num_queries(17):
+    # + the repair sheet, the follow-up visits (2) and the survey link panels; + 1 for the order's staff, as
+    # the viewer neither created nor holds it.
+    with django_assert_max_num_queries(18):
         client.get(reverse("tickets:detail", args=[order.pk]))
     for i in range(15):
         services.reply_to_customer(order, actor=agent, body=f"答复{i}")
         services.add_internal_note(order, actor=agent, body=f"备注{i}")
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("tickets:detail", args=[order.pk]))
     assert len(response.context["timeline"]) == 32
 

@@ -1,0 +1,38 @@
+"""The connection settings the speed figures rely on (bench/README.md), on whichever database the suite runs."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from kefu.accounts.models import Site
+
+
+@pytest.mark.django_db
+def test_postgresql_binds_on_the_server_and_prepares_repeated_statements():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no planner round trip to save")
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = connection.connection
+    assert raw.cursor_factory is ServerBindingCursor and raw.prepare_threshold == 5
+    for code in ["A1", "A2", "A3", "A4", "A5", "A6"]:
+        list(Site.objects.filter(code=code))  # one statement, new parameters: prepared after the fifth
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ['%"accounts_site"%'])
+        assert cursor.fetchone()[0] >= 1
+        # Planned for each call's values, or a parameterised status could not pick a partial index.
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_custom_plan"
+
+
+@pytest.mark.django_db
+def test_sqlite_keeps_its_write_lock_settings():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
