@@ -245,18 +245,32 @@ def _nullable_rows(qs, sort_field, decoded, limit, filters, actor, related=None)
 
     One query with NULLS LAST over every status can use no index (SQLite sorted all of a site's rows: 0.7 s at
     100,000 orders); each section on its own is an index range."""
-    rows: list[WorkOrder] = []
     value, last_id = decoded if decoded else (None, None)
+    dated = None  # past the last dated row, a cursor continues among the undated ones only
     if not decoded or value is not None:
         dated = qs.filter(**{f"{sort_field}__isnull": False})
         if decoded:
             dated = dated.filter(Q(**{f"{sort_field}__gt": value}) | Q(**{sort_field: value, "id__lt": last_id}))
-        rows = _page_rows(dated, [sort_field, "-id"], sort_field, False, limit, filters, actor, related)
+    undated = qs.filter(**{f"{sort_field}__isnull": True})
+    if decoded and value is None:
+        undated = undated.filter(id__lt=last_id)
+    related = QUEUE_RELATED if related is None else related
+    if len(_per_site(qs, filters, actor, sort_field)) > 1:
+        # Split: both sections' ids first (sort keys only), then the page's rows in one query, not one each.
+        ids = []
+        if dated is not None:
+            ids = _split_ids(dated, [sort_field, "-id"], sort_field, False, limit, filters, actor)
+        if len(ids) < limit:
+            ids += _split_ids(undated, ["-id"], "id", True, limit - len(ids), filters, actor)
+        rows = _fetch_page(ids, actor, related)
+        if rows is not None:
+            return rows
+    # One site, or a row left the actor's sight between the reads: each section read whole, in SQL order.
+    rows: list[WorkOrder] = []
+    if dated is not None:
+        rows = _page_rows(dated, [sort_field, "-id"], sort_field, False, limit, filters, actor, related, split=False)
     if len(rows) < limit:
-        undated = qs.filter(**{f"{sort_field}__isnull": True})
-        if decoded and value is None:
-            undated = undated.filter(id__lt=last_id)
-        rows += _page_rows(undated, ["-id"], "id", True, limit - len(rows), filters, actor, related)
+        rows += _page_rows(undated, ["-id"], "id", True, limit - len(rows), filters, actor, related, split=False)
     return rows
 
 
@@ -293,31 +307,62 @@ def _merge_key(sort_field: str, desc: bool):
 
 
 QUEUE_RELATED = ("site", "customer", "assignee", "department", "shop")
+# The columns a queue row shows (API row and table), per joined table: a page read every column of six tables,
+# descriptions and resolutions included, and turning them into objects was most of the page's read.
+QUEUE_COLUMNS = {
+    "": (
+        *("id", "site_id", "number", "version", "type", "channel", "priority", "status", "subject"),
+        *("customer_id", "assignee_id", "department_id", "shop_id", "created_at", "updated_at", "due_at", "sla_state"),
+    ),
+    "site": ("id", "code", "name"),
+    "customer": ("id", "name", "kind", "tier"),
+    "assignee": ("id", "username", "display_name", "role"),
+    "department": ("id", "name", "site_id"),
+    "shop": ("id", "number", "name", "floor"),
+}
 
 
-def _page_rows(qs, order, sort_field, desc, limit, filters, actor, related=None) -> list[WorkOrder]:
-    related = QUEUE_RELATED if related is None else related
+def _queue_columns(qs, related):
+    columns = [*QUEUE_COLUMNS[""], *(f"{name}__{column}" for name in related for column in QUEUE_COLUMNS[name])]
+    return qs.select_related(*related).only(*columns)
+
+
+def _split_ids(qs, order, sort_field, desc, limit, filters, actor) -> list[int]:
+    """The page's ids in order over the per-site parts, read as sort keys only (no model instances)."""
     parts = _per_site(qs, filters, actor, sort_field)
-    if len(parts) == 1:
-        return list(qs.select_related(*related).order_by(*order)[:limit])
-    # Split queues read only the sort keys per site (no model instances), merge them, then fetch the page's
-    # rows in one query: building every site's candidates with five joins cost more than the SQL did.
     if sort_field == "id":
         keys = [(i, i) for part in parts for i in part.order_by(*order).values_list("id", flat=True)[:limit]]
     else:
         keys = [pair for part in parts for pair in part.order_by(*order).values_list(sort_field, "id")[:limit]]
     keys.sort(key=_merge_key(sort_field, desc))
-    ids = [order_id for _, order_id in keys[:limit]]
+    return [order_id for _, order_id in keys[:limit]]
+
+
+def _fetch_page(ids, actor, related) -> list[WorkOrder] | None:
+    """The rows of `ids` in that order, or None when one left the actor's sight between the two reads
+    (transferred away): the caller then reads the page in one go instead."""
+    if not ids:
+        return []
     # By id within the actor's scope only: with the page's filters repeated, SQLite walked the filter's index
     # (every dated in-progress row of a site for the deadline sort) instead of 26 primary-key lookups.
-    page = work_orders_for(actor).filter(id__in=ids).select_related(*related).order_by()
-    by_id = {row.id: row for row in page}
-    if len(by_id) < len(ids):
-        # A row left the actor's sight between the two reads (transferred away): read the page in one go instead.
-        rows = [row for part in parts for row in part.select_related(*related).order_by(*order)[:limit]]
+    page = work_orders_for(actor).filter(id__in=ids)
+    by_id = {row.id: row for row in _queue_columns(page, related).order_by()}
+    return [by_id[i] for i in ids] if len(by_id) == len(ids) else None
+
+
+def _page_rows(qs, order, sort_field, desc, limit, filters, actor, related=None, split=True) -> list[WorkOrder]:
+    related = QUEUE_RELATED if related is None else related
+    parts = _per_site(qs, filters, actor, sort_field) if split else [qs]
+    if len(parts) == 1:
+        return list(_queue_columns(qs, related).order_by(*order)[:limit])
+    # Split queues read only the sort keys per site, merge them, then fetch the page's rows in one query:
+    # building every site's candidates with five joins cost more than the SQL did.
+    rows = _fetch_page(_split_ids(qs, order, sort_field, desc, limit, filters, actor), actor, related)
+    if rows is None:
+        rows = [row for part in parts for row in _queue_columns(part, related).order_by(*order)[:limit]]
         rows.sort(key=lambda row: _merge_key(sort_field, desc)((getattr(row, sort_field), row.id)))
-        return rows[:limit]
-    return [by_id[i] for i in ids]
+        rows = rows[:limit]
+    return rows
 
 
 def timeline_for(order: WorkOrder) -> QuerySet[WorkOrderEvent]:

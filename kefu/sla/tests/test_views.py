@@ -75,6 +75,36 @@ def _orders_with_deadlines(make_order, dues):
     return orders
 
 
+def test_due_sort_over_two_sites_merges_both_sections_and_pages_through_them(make_order, other_site, site):
+    """A multi-site queue is read per site (dated and undated sections) and its page fetched in one query."""
+    from kefu.customers.services import create_customer
+
+    now = timezone.now()
+    roaming = make_user(Role.SUPERVISOR, sites=[site, other_site], username="roaming")
+    here = _orders_with_deadlines(make_order, [now + timedelta(hours=3), None, now + timedelta(minutes=5), None])
+    guest = create_customer(actor=roaming, site_id=other_site.id, name="王芳", phones=["13900001111"])
+    there = []
+    for due in [now + timedelta(hours=1), None, now + timedelta(hours=3), None]:
+        order = wo.create_work_order(
+            actor=roaming, site_id=other_site.id, type="repair", channel="phone", subject="漏水", customer_id=guest.id
+        )
+        wo.record_deadline(order, due_at=due, sla_state="on_track" if due else "")
+        there.append(order)
+    everything = WorkOrder.objects.filter(pk__in=[o.pk for o in here + there])
+    expected = [o.pk for o in sorted(everything, key=lambda o: (o.due_at is None, o.due_at, -o.id))]
+    whole = ticket_selectors.queue_for(roaming, scope="team", sort="due", page_size=100)
+    assert [o.pk for o in whole.rows] == expected
+    for size in (1, 2, 3, 5):
+        seen, cursor = [], None
+        while True:
+            page_ = ticket_selectors.queue_for(roaming, scope="team", sort="due", cursor=cursor, page_size=size)
+            seen += [o.pk for o in page_.rows]
+            cursor = page_.next_cursor
+            if not cursor:
+                break
+        assert seen == expected, size
+
+
 def test_due_sort_puts_nearest_first_and_orders_without_deadline_last(client, agent, make_order):
     now = timezone.now()
     late, none1, soon, none2, middle = _orders_with_deadlines(
