@@ -373,6 +373,14 @@ def attachments_for(order: WorkOrder) -> QuerySet[Attachment]:
     return order.attachments.select_related("uploaded_by")
 
 
+def attachments_among(order: WorkOrder, events) -> list[Attachment]:
+    """The order's files, given its timeline: unread when no upload is on it, as every upload writes its
+    attachment_added event in the same transaction and events are never removed (most orders have no file)."""
+    if not any(e.event_type == "attachment_added" for e in events):
+        return []
+    return list(attachments_for(order))
+
+
 def get_attachment_for(actor, attachment_id) -> Attachment:
     try:
         attachment = Attachment.objects.select_related("work_order").get(pk=int(attachment_id))

@@ -15,7 +15,16 @@ from kefu.core.api import id_field, line_field, text_field
 from kefu.customers.api import CustomerRefSerializer
 
 from .models import Channel, Priority, WorkOrderType
-from .selectors import MAX_PAGE_SIZE, PAGE_SIZE, SLA_STATES, SORTS, attachments_for, available_actions, timeline_for
+from .selectors import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    SLA_STATES,
+    SORTS,
+    attachments_among,
+    attachments_for,
+    available_actions,
+    timeline_for,
+)
 from .transitions import Status
 
 MAX_VERSION = 2**31 - 1
@@ -218,6 +227,7 @@ def detail_row(order, actor) -> dict:
     """What WorkOrderDetailSerializer gives, built directly (as queue_row): the nested serializers re-copied
     their fields for every event, clock and attachment, which was most of a detail or create request."""
     row = queue_row(order)
+    events = list(timeline_for(order))
     row.update(
         description=order.description,
         floor=order.floor,
@@ -242,7 +252,7 @@ def detail_row(order, actor) -> dict:
                 "new": e.new,
                 "note": e.note,
             }
-            for e in timeline_for(order)
+            for e in events
         ],
         attachments=[
             {
@@ -254,7 +264,7 @@ def detail_row(order, actor) -> dict:
                 "uploaded_at": _dt(a.uploaded_at),
                 "download_url": reverse("api-attachment-download", args=[a.pk]),
             }
-            for a in attachments_for(order)
+            for a in attachments_among(order, events)
         ],
         clocks=[
             {

@@ -379,7 +379,8 @@ def render_detail(request, order, *, failed=None, status=200, extra=None):
         ]
         for group in ACTION_GROUPS.values()
     ]
-    attachments = list(selectors.attachments_for(order))
+    events = list(selectors.timeline_for(order))
+    attachments = selectors.attachments_among(order, events)
     customer_phone = None
     if order.customer_id:
         customer_phone = primary_phones_for(actor, [order.customer_id]).get(order.customer_id)
@@ -388,7 +389,7 @@ def render_detail(request, order, *, failed=None, status=200, extra=None):
         "tickets/detail.html",
         {
             "order": order,
-            "timeline": _timeline(order, choices, attachments),
+            "timeline": _timeline(events, choices, attachments),
             "attachments": attachments,
             "action_groups": [g for g in groups if g],
             "open_action": open_action,
@@ -430,7 +431,7 @@ EVENT_STYLES = {
 }
 
 
-def _timeline(order, choices, attachments) -> list[dict]:
+def _timeline(events, choices, attachments) -> list[dict]:
     """Events with ids turned into names from the option lists already loaded for the page (no extra queries)."""
     people = dict(choices["staff"])
     departments = dict(choices["departments"])
@@ -446,7 +447,7 @@ def _timeline(order, choices, attachments) -> list[dict]:
         return departments.get(value, nobody) if value else nobody
 
     items = []
-    for event in selectors.timeline_for(order):
+    for event in events:
         old, new, kind = event.old or {}, event.new or {}, event.event_type
         changes, facts = [], []  # changes: (label, before, after); facts: plain values
         if kind.startswith("status_"):
