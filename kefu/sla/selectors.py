@@ -6,8 +6,10 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 
+from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import site_ids_for
 from kefu.core.errors import not_found
+from kefu.tickets.transitions import is_open
 
 from . import calendar_store
 from .models import ClockState, Escalation, SlaPolicy, WorkOrderClock
@@ -93,3 +95,13 @@ def policies() -> QuerySet[SlaPolicy]:
 def calendar_warnings(today) -> list[int]:
     """Years administrators must import (shown as a banner to them)."""
     return calendar_store.years_missing(today)
+
+
+def order_actions_allowed(actor, order, action_names) -> list[str]:
+    """The 时限 panel's steps the actor may take on `order`, in panel order. `action_names`: what the detail page
+    offers (tickets' available_actions); only people who work the order may promise or defer."""
+    if not is_open(order.status):
+        return []
+    may_reply = "reply" in action_names
+    steps = {"promise": may_reply, "defer": may_reply, "escalate": has_capability(actor, Capability.ESCALATE)}
+    return [name for name, allowed in steps.items() if allowed]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("work-orders/<int:pk>/promise/", views.promise, name="promise"),
     path("work-orders/<int:pk>/defer/", views.defer, name="defer"),
     path("work-orders/<int:pk>/escalate/", views.escalate, name="escalate"),
+    path("work-orders/<int:pk>/<slug:name>/form/", views.order_form, name="order_form"),
     path("report/", views.report, name="report"),
     path("settings/hours/", views.hours, name="hours"),
     path("settings/hours/<int:site_id>/", views.hours_edit, name="hours_edit"),

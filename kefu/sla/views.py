@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ from kefu.core.errors import CoreError, ServiceError
 from kefu.core.views import add_service_error, not_found_as_404
 from kefu.tickets import selectors as ticket_selectors
 from kefu.tickets import views as ticket_views
-from kefu.tickets.models import Channel, WorkOrderType
+from kefu.tickets.models import Channel, Priority, WorkOrderType
 
 from . import config_selectors, config_services, desk_services, forms, report_selectors, selectors, services
 from .models import Metric
@@ -102,6 +103,24 @@ def _order_action(request, pk, name):
         status = 400
     order = ticket_selectors.get_work_order_for(actor, pk)
     return ticket_views.render_detail(request, order, status=status, extra={"sla_failed": (name, form)})
+
+
+@login_required
+@not_found_as_404
+def order_form(request, pk, name):
+    """One folded form of the 时限 panel, for the detail page to show when its fold is opened."""
+    if name not in ORDER_ACTIONS:
+        raise Http404
+    actor = request.user
+    order = ticket_selectors.get_work_order_for(actor, pk)
+    context = {"order": order, "name": name, "urgent": order.priority == Priority.URGENT}
+    names = ticket_selectors.available_actions(actor, order)
+    if name not in selectors.order_actions_allowed(actor, order, names):
+        context["unavailable"] = True  # answered 200 so that htmx shows it in the fold
+    else:
+        with timezone.override(order.site.time_zone):
+            context["form"] = ORDER_ACTIONS[name][0](auto_id=f"id_sla_{name}_%s")
+    return render(request, "sla/_order_form.html", context)
 
 
 @login_required

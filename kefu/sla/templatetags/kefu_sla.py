@@ -14,7 +14,6 @@ from kefu.accounts.permissions import Capability, has_capability
 from kefu.core.durations import countdown_text
 from kefu.core.notifications import unread_count
 from kefu.tickets.models import Priority
-from kefu.tickets.transitions import is_open
 
 from .. import forms, selectors
 
@@ -57,32 +56,35 @@ def calendar_warning_years(user) -> list[int]:
 
 @register.inclusion_tag("sla/_panel.html", takes_context=True)
 def sla_panel(context, order):
-    """The 时限 panel of a work order; a failed SLA form posted back arrives in the context as `sla_failed`."""
+    """The 时限 panel of a work order; a failed SLA form posted back arrives in the context as `sla_failed`.
+
+    Its forms are folds fetched when opened (sla:order_form), like the page's own actions: their fields were a
+    sixth of an open order's page. `?sla_open=<name>` draws one inline, for browsers without JavaScript."""
     request = context["request"]
     actor = request.user
     failed_name, failed_form = context.get("sla_failed") or (None, None)
-    actions = context.get("sla_actions")
-    if actions is None:
-        # Same guard as the detail page's actions: only people who work the order may promise or defer.
-        names = set(context.get("action_names") or ())
-        actions = {
-            "promise": is_open(order.status) and "reply" in names,
-            "defer": is_open(order.status) and "reply" in names,
-            "escalate": is_open(order.status) and has_capability(actor, Capability.ESCALATE),
-        }
-    made = {"promise": forms.PromiseForm, "defer": forms.DeferReplyForm, "escalate": forms.EscalateForm}
-    action_forms = {
-        name: (failed_form if name == failed_name else made[name](auto_id=f"id_sla_{name}_%s"))
-        for name, allowed in actions.items()
-        if allowed
-    }
+    allowed = selectors.order_actions_allowed(actor, order, context.get("action_names") or ())
+    shown = failed_name or request.GET.get("sla_open")
+    folds = []
+    for name in allowed:
+        if name == failed_name:
+            form = failed_form
+        elif name == shown:
+            with timezone.override(order.site.time_zone):
+                form = ORDER_FORMS[name](auto_id=f"id_sla_{name}_%s")
+        else:
+            form = None
+        folds.append((name, form))
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "order": order,
         "clocks": selectors.clocks_of_order(actor, order),
         "escalations": list(selectors.escalations_for_order(actor, order)),
-        "sla_forms": action_forms,
-        "open_form": failed_name,
+        "folds": folds,
+        "open_form": shown,
         "urgent": order.priority == Priority.URGENT,
     }
+
+
+ORDER_FORMS = {"promise": forms.PromiseForm, "defer": forms.DeferReplyForm, "escalate": forms.EscalateForm}

@@ -297,6 +297,38 @@ def test_escalate_form_without_reason_shows_the_message(client, agent, superviso
     assert response.status_code == 400 and zh(SlaError.ESCALATION_REASON_REQUIRED.message) in page(response)
 
 
+def test_deadline_panel_forms_are_folds_fetched_when_opened(client, agent, make_order):
+    order = make_order(type="complaint", accept_now=True)
+    client.force_login(agent)
+    detail = page(client.get(reverse("tickets:detail", args=[order.pk])))
+    for name in ("promise", "defer", "escalate"):
+        url = reverse("sla:order_form", args=[order.pk, name])
+        assert f'id="sla-{name}" data-action="sla-{name}" hx-get="{url}"' in detail
+        assert f'id="id_sla_{name}_reason"' not in detail  # no field drawn with the page
+        fragment = page(client.get(url))
+        assert f'action="{reverse(f"sla:{name}", args=[order.pk])}"' in fragment
+        assert f'id="id_sla_{name}_reason"' in fragment and 'name="csrfmiddlewaretoken"' in fragment
+    # Without JavaScript the fold's link draws that one form in the page.
+    inline = page(client.get(reverse("tickets:detail", args=[order.pk]), {"sla_open": "escalate"}))
+    opened = inline[inline.index('id="sla-escalate"') :]
+    assert opened.index("open>") < opened.index('id="id_sla_escalate_reason"') < opened.index("</details>")
+    assert 'id="id_sla_promise_reason"' not in inline
+
+
+def test_a_deadline_form_no_longer_allowed_says_so(client, agent, finance, outsider, make_order):
+    order = make_order(type="complaint", accept_now=True)
+    wo.cancel_work_order(order, actor=agent, reason="重复登记")
+    client.force_login(agent)
+    fragment = page(client.get(reverse("sla:order_form", args=[order.pk, "promise"])))
+    assert "<form" not in fragment and "已不可用" in fragment
+    assert client.get(reverse("sla:order_form", args=[order.pk, "nonsense"])).status_code == 404
+    client.force_login(finance)
+    open_order = make_order(type="complaint", accept_now=True)
+    assert "<form" not in page(client.get(reverse("sla:order_form", args=[open_order.pk, "escalate"])))
+    client.force_login(outsider)
+    assert client.get(reverse("sla:order_form", args=[open_order.pk, "promise"])).status_code == 404
+
+
 def test_finance_sees_no_escalation_form_and_cannot_post_one(client, finance, supervisor, make_order):
     order = make_order(type="complaint", accept_now=True)
     client.force_login(finance)
