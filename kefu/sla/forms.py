@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.validators import plain_text, single_line
@@ -303,3 +304,17 @@ class PolicyForm(forms.Form):
             initial[f"{target.metric}_business"] = target.business_time
             initial[f"{target.metric}_pause"] = list(target.pause_statuses or [])
         return initial
+
+
+# The 时限 panel's forms on a work order, by the name in their URLs and fold ids.
+ORDER_FORMS = {"promise": PromiseForm, "defer": DeferReplyForm, "escalate": EscalateForm}
+
+
+def order_form(name: str, order, data=None):
+    """One of them, read and drawn in the site's time zone: datetime-local carries none, and the panel shows
+    the deadlines in that zone."""
+    with timezone.override(order.site.time_zone):
+        form = ORDER_FORMS[name](data, auto_id=f"id_sla_{name}_%s")
+        if data is not None:
+            form.is_valid()
+    return form

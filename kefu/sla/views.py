@@ -72,21 +72,18 @@ def _escalate(order, actor, data):
 
 
 ORDER_ACTIONS = {
-    "promise": (forms.PromiseForm, _promise, _("Promised reply time recorded.")),
-    "defer": (forms.DeferReplyForm, _defer, _("Recorded what the customer was told.")),
-    "escalate": (forms.EscalateForm, _escalate, _("Escalated.")),
+    "promise": (_promise, _("Promised reply time recorded.")),
+    "defer": (_defer, _("Recorded what the customer was told.")),
+    "escalate": (_escalate, _("Escalated.")),
 }
 
 
 def _order_action(request, pk, name):
     actor = request.user
     order = ticket_selectors.get_work_order_for(actor, pk)
-    form_class, run, done = ORDER_ACTIONS[name]
-    # datetime-local carries no zone: read it in the site's zone, as the panel shows the deadlines.
-    with timezone.override(order.site.time_zone):
-        form = form_class(request.POST, auto_id=f"id_sla_{name}_%s")
-        valid = form.is_valid()
-    if valid:
+    run, done = ORDER_ACTIONS[name]
+    form = forms.order_form(name, order, request.POST)
+    if form.is_valid():
         try:
             run(order, actor, form.cleaned_data)
         except ServiceError as exc:
@@ -109,7 +106,7 @@ def _order_action(request, pk, name):
 @not_found_as_404
 def order_form(request, pk, name):
     """One folded form of the 时限 panel, for the detail page to show when its fold is opened."""
-    if name not in ORDER_ACTIONS:
+    if name not in forms.ORDER_FORMS:
         raise Http404
     actor = request.user
     order = ticket_selectors.get_work_order_for(actor, pk)
@@ -118,8 +115,7 @@ def order_form(request, pk, name):
     if name not in selectors.order_actions_allowed(actor, order, names):
         context["unavailable"] = True  # answered 200 so that htmx shows it in the fold
     else:
-        with timezone.override(order.site.time_zone):
-            context["form"] = ORDER_ACTIONS[name][0](auto_id=f"id_sla_{name}_%s")
+        context["form"] = forms.order_form(name, order)
     return render(request, "sla/_order_form.html", context)
 
 

@@ -108,6 +108,18 @@ def _staff(site, user_id) -> User | None:
         raise invalid({"assignee": CoreError.NOT_FOUND.message}) from None
 
 
+def _status_event(order, actor, action: Action, old_status, to, *, note="", new_extra=None) -> WorkOrderEvent:
+    """A status step's history row (unsaved): a transition saves it, a create written accepted bulk-inserts it."""
+    return WorkOrderEvent(
+        work_order=order,
+        actor=actor,
+        event_type=f"status_{action.value}",
+        old={"status": old_status},
+        new={"status": to, **(new_extra or {})},
+        note=note,
+    )
+
+
 def _transition(order: WorkOrder, actor, action: Action, *, reason: str = "", extra_fields=(), new_extra=None):
     to = transitions.target(order.status, action)
     if to is None:
@@ -117,14 +129,7 @@ def _transition(order: WorkOrder, actor, action: Action, *, reason: str = "", ex
     old_status = order.status
     order.status = to
     _save(order, ["status", *extra_fields])
-    _event(
-        order,
-        actor,
-        f"status_{action.value}",
-        old={"status": old_status},
-        new={"status": to, **(new_extra or {})},
-        note=reason,
-    )
+    _status_event(order, actor, action, old_status, to, note=reason, new_extra=new_extra).save()
     hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=old_status, new=to)
     return order
 
@@ -249,16 +254,7 @@ def _insert_work_order(
         )
     ]
     if accept_now:
-        events.append(
-            WorkOrderEvent(
-                work_order=order,
-                actor=actor,
-                event_type=f"status_{Action.ACCEPT.value}",
-                created_at=now,
-                old={"status": Status.NEW},
-                new={"status": status},
-            )
-        )
+        events.append(_status_event(order, actor, Action.ACCEPT, Status.NEW, status))
     WorkOrderEvent.objects.bulk_create(events)
     if accept_now:
         # Every transition is announced, this one too, before the creation (as when it was a second write).

@@ -370,15 +370,12 @@ def render_detail(request, order, *, failed=None, status=200, extra=None):
     }
     if failed:
         action_forms[failed[0]] = failed[1]
-    groups = [
-        [
-            (name, ACTIONS[name], form, None if form else reverse("tickets:action_form", args=[order.pk, name]))
-            for name in group
-            if name in action_forms
-            for form in [action_forms[name]]
-        ]
-        for group in ACTION_GROUPS.values()
-    ]
+
+    def entry(name):
+        form = action_forms[name]
+        return name, ACTIONS[name], form, None if form else reverse("tickets:action_form", args=[order.pk, name])
+
+    groups = [[entry(name) for name in group if name in action_forms] for group in ACTION_GROUPS.values()]
     events = list(selectors.timeline_for(order))
     attachments = selectors.attachments_among(order, events)
     customer_phone = None

@@ -70,8 +70,7 @@ def sla_panel(context, order):
         if name == failed_name:
             form = failed_form
         elif name == shown:
-            with timezone.override(order.site.time_zone):
-                form = ORDER_FORMS[name](auto_id=f"id_sla_{name}_%s")
+            form = forms.order_form(name, order)
         else:
             form = None
         folds.append((name, form))
@@ -85,6 +84,3 @@ def sla_panel(context, order):
         "open_form": shown,
         "urgent": order.priority == Priority.URGENT,
     }
-
-
-ORDER_FORMS = {"promise": forms.PromiseForm, "defer": forms.DeferReplyForm, "escalate": forms.EscalateForm}
