@@ -97,6 +97,7 @@ def main(argv=None) -> int:
     p.add_argument("--queries", action="store_true", help="print every query of one request")
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--sort", default="cumulative")
+    p.add_argument("--callees", help="also print what functions matching this name call (e.g. detail_row)")
     args = p.parse_args(argv)
 
     user = User.objects.get(username=args.user)
@@ -146,6 +147,8 @@ def main(argv=None) -> int:
         if args.figure != "all":
             out = io.StringIO()
             pstats.Stats(prof, stream=out).sort_stats(args.sort).print_stats(args.top)
+            if args.callees:
+                pstats.Stats(prof, stream=out).sort_stats("cumulative").print_callees(args.callees)
             print(out.getvalue())
     return 0
 

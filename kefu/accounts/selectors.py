@@ -36,8 +36,15 @@ def sites_for(actor) -> QuerySet[Site]:
 
 def get_site_for(actor, site_id) -> Site:
     try:
-        return sites_for(actor).get(id=int(site_id))
-    except (Site.DoesNotExist, TypeError, ValueError):
+        site_id = int(site_id)
+        cached = getattr(actor, "_kefu_site_ids", None)
+        if cached is not None and site_id not in cached:
+            raise Site.DoesNotExist
+        if cached is not None or actor.is_superuser or actor.is_system:
+            return Site.objects.get(id=site_id, is_active=True)
+        # One query with the membership join rather than the actor's site list first (every create asks this).
+        return actor.sites.get(id=site_id, is_active=True)
+    except (Site.DoesNotExist, TypeError, ValueError, OverflowError):
         raise not_found() from None
 
 

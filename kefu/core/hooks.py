@@ -1,7 +1,8 @@
 """Explicit hook registry: lets a lower app announce a fact that higher apps react to.
 
 Signals hide control flow; a named hook with registered receivers keeps it visible and testable.
-Receivers run inside the caller's transaction, so whatever they write commits or rolls back with it.
+Receivers run inside the caller's transaction, so whatever they write commits or rolls back with it (all but
+WORK_ORDER_CREATING, which comes before the write and must not write).
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ _receivers: dict[str, list[Callable]] = defaultdict(list)
 
 # Hook names used across apps (one place, so a newcomer can find every extension point).
 WORK_ORDER_CREATED = "work_order_created"
+# Fired before the create's write transaction with the complete, unsaved order (no id, no number yet): receivers
+# fill the order's derived columns (the SLA deadline summary) so it goes in with one INSERT. They only read here;
+# what they need to write waits for WORK_ORDER_CREATED. A receiver may refuse the create by raising ServiceError.
+WORK_ORDER_CREATING = "work_order_creating"
 WORK_ORDER_RESOLVED = "work_order_resolved"
 WORK_ORDER_CLOSED = "work_order_closed"
 WORK_ORDER_STATUS_CHANGED = "work_order_status_changed"

@@ -8,12 +8,17 @@ from kefu.tickets.transitions import OPEN_STATUSES
 from . import services
 
 
+def _creating(*, work_order, **_):
+    services.plan_clocks(work_order)
+
+
 def _created(*, work_order, actor, **_):
     services.start_clocks(work_order, actor=actor)
 
 
 def _status_changed(*, work_order, actor, old, new, **_):
-    if work_order.clocks.exists():
+    # An order written already accepted announces that step before its clocks exist: nothing to move yet.
+    if not services.has_pending_plan(work_order) and work_order.clocks.exists():
         services.on_status_changed(work_order, actor=actor, old=old, new=new)
 
 
@@ -31,6 +36,7 @@ def _tier_changed(*, customer, actor, **_):
 
 
 def register() -> None:
+    hooks.register(hooks.WORK_ORDER_CREATING, _creating)
     hooks.register(hooks.WORK_ORDER_CREATED, _created)
     hooks.register(hooks.WORK_ORDER_STATUS_CHANGED, _status_changed)
     hooks.register(hooks.WORK_ORDER_REPLIED, _replied)

@@ -85,6 +85,17 @@ def _event(order_id, actor, metric, event_type, *, old=None, new=None, note=""):
     )
 
 
+def _summary(clocks_: list[dict]) -> tuple[datetime | None, str]:
+    """Nearest pending deadline and worst state of the unfinished clocks (state, due_at of each)."""
+    running = [c for c in clocks_ if c["state"] != ClockState.PAUSED and c["due_at"]]
+    due_at = min((c["due_at"] for c in running), default=None)
+    state = ""
+    for c in running:
+        s = {"running": "on_track", "at_risk": "at_risk", "breached": "breached"}[c["state"]]
+        state = s if _STATE_RANK[s] > _STATE_RANK[state] else state
+    return due_at, state
+
+
 def _refresh_order(order: WorkOrder, clocks_: list[dict] | None = None) -> None:
     """Keep the order's nearest deadline and worst clock state on the order row, where the queue sorts by it.
 
@@ -95,12 +106,7 @@ def _refresh_order(order: WorkOrder, clocks_: list[dict] | None = None) -> None:
             .exclude(state__in=[ClockState.CANCELLED, ClockState.FULFILLED])
             .values("state", "due_at")
         )
-    running = [c for c in clocks_ if c["state"] != ClockState.PAUSED and c["due_at"]]
-    due_at = min((c["due_at"] for c in running), default=None)
-    state = ""
-    for c in running:
-        s = {"running": "on_track", "at_risk": "at_risk", "breached": "breached"}[c["state"]]
-        state = s if _STATE_RANK[s] > _STATE_RANK[state] else state
+    due_at, state = _summary(clocks_)
     record_deadline(order, due_at=due_at, sla_state=state)
 
 
@@ -126,19 +132,39 @@ def _new_clock(order, policy, target: SlaTarget, start: datetime, cal) -> WorkOr
 # --- reactions to work-order facts (called from receivers, inside the work order's transaction) ----------
 
 
-def start_clocks(order: WorkOrder, *, actor) -> list[WorkOrderClock]:
-    """The clocks of an order that has none yet (a new one; the unique metric per order guarantees it).
-
-    Runs in every create, so the rows go in as one insert per table and the summary needs no re-read."""
+def _plan(order: WorkOrder) -> tuple[SlaPolicy | None, list[WorkOrderClock]]:
     policy = match_policy(order)
     if policy is None:
-        return []
+        return None, []
     cal = calendar_store.calendar_for_site(order.site)
     # PROMISED_REPLY starts only when somebody promises a time.
     targets = [t for t in policy.targets.all() if t.metric != Metric.PROMISED_REPLY]
-    made = WorkOrderClock.objects.bulk_create(
-        [_new_clock(order, policy, target, order.created_at, cal) for target in targets]
-    )
+    return policy, [_new_clock(order, policy, target, order.created_at, cal) for target in targets]
+
+
+def plan_clocks(order: WorkOrder) -> None:
+    """Before a new order is written: its clocks (unsaved, kept on the instance for start_clocks) and the
+    deadline summary on the order itself, so the create inserts it with its due_at instead of updating an
+    indexed column afterwards, and the calendar work is done before the write lock is taken."""
+    policy, made = _plan(order)
+    order._sla_plan = (policy, made)
+    order.due_at, order.sla_state = _summary([{"state": c.state, "due_at": c.due_at} for c in made])
+
+
+def has_pending_plan(order: WorkOrder) -> bool:
+    """Planned but not yet started: the order is being created and has no clock rows yet."""
+    return "_sla_plan" in order.__dict__
+
+
+def start_clocks(order: WorkOrder, *, actor) -> list[WorkOrderClock]:
+    """The clocks of an order that has none yet (a new one; the unique metric per order guarantees it).
+
+    Runs in every create, so the rows go in as one insert per table and the summary needs no re-read. Uses the
+    plan made before the insert when there is one (a create), else plans now (a bulk load, an upgrade)."""
+    policy, planned = order.__dict__.pop("_sla_plan", None) or _plan(order)
+    if policy is None:
+        return []
+    made = WorkOrderClock.objects.bulk_create(planned)
     SlaEvent.objects.bulk_create(
         [
             SlaEvent(
@@ -159,6 +185,8 @@ def start_clocks(order: WorkOrder, *, actor) -> list[WorkOrderClock]:
         ]
     )
     _refresh_order(order, [{"state": clock.state, "due_at": clock.due_at} for clock in made])
+    if isinstance(getattr(order, "written", None), dict):
+        order.written["clocks"] = sorted(made, key=lambda c: c.metric)
     return made
 
 

@@ -48,9 +48,9 @@ from .serializers import (
 TAGS = ["work orders"]
 
 
-def _detail(actor, order) -> dict:
+def _detail(actor, order, *, just_created=False) -> dict:
     # The documented shape is WorkOrderDetailSerializer's; detail_row builds the same dict faster (pinned by a test).
-    return detail_row(order, actor)
+    return detail_row(order, actor, just_created=just_created)
 
 
 def _detail_response(actor, order, code=status.HTTP_200_OK) -> Response:
@@ -121,7 +121,7 @@ class WorkOrderListView(KefuAPIView):
                 accept_now=v["accept_now"],
             )
             # The order in hand carries every related row it was written with: no re-read under load.
-            return status.HTTP_201_CREATED, _detail(request.user, order)
+            return status.HTTP_201_CREATED, _detail(request.user, order, just_created=True)
 
         return idempotent_create(request, scope="work_orders.create", action=create)
 

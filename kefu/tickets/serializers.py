@@ -223,11 +223,17 @@ def _staff_ref(user):
     return _ref(user, "id", "username", "name", "role")
 
 
-def detail_row(order, actor) -> dict:
+def detail_row(order, actor, *, just_created=False) -> dict:
     """What WorkOrderDetailSerializer gives, built directly (as queue_row): the nested serializers re-copied
     their fields for every event, clock and attachment, which was most of a detail or create request."""
     row = queue_row(order)
-    events = list(timeline_for(order))
+    if just_created:
+        # The instance create_work_order returned, untouched since: drawn from the rows that create wrote
+        # (a new order has no escalation yet) instead of reading them back.
+        written = order.written
+        events, clocks, escalations = written["events"], written.get("clocks", []), []
+    else:
+        events, clocks, escalations = list(timeline_for(order)), _clocks(order), _escalations(order)
     row.update(
         description=order.description,
         floor=order.floor,
@@ -275,7 +281,7 @@ def detail_row(order, actor) -> dict:
                 "policy": _ref(c.policy, "id", "name"),
                 "policy_version": c.policy_version,
             }
-            for c in _clocks(order)
+            for c in clocks
         ],
         escalations=[
             {
@@ -288,7 +294,7 @@ def detail_row(order, actor) -> dict:
                 "created_by": _staff_ref(x.created_by),
                 "created_at": _dt(x.created_at),
             }
-            for x in _escalations(order)
+            for x in escalations
         ],
     )
     return row

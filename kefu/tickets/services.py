@@ -187,28 +187,6 @@ def create_work_order(
         product=_text(product, "product", max_length=200),
         staff_involved=_text(staff_involved, "staff_involved", max_length=200),
     )
-    # Everything above only reads; the write transaction starts here so that on SQLite (one writer at a time)
-    # and on the per-day number row (PostgreSQL) the lock is held as briefly as possible.
-    with transaction.atomic():
-        return _insert_work_order(
-            actor,
-            site,
-            type=type,
-            channel=channel,
-            priority=priority,
-            customer=customer,
-            subject=subject,
-            shop=shop,
-            assignee=assignee,
-            department=department,
-            accept_now=accept_now,
-            fields=fields,
-        )
-
-
-def _insert_work_order(
-    actor, site, *, type, channel, priority, customer, subject, shop, assignee, department, accept_now, fields
-) -> WorkOrder:
     now = timezone.now()
     status, version, accepted_at, named_assignee = Status.NEW, 1, None, assignee
     if accept_now:
@@ -216,9 +194,8 @@ def _insert_work_order(
         # number lock. The version counts both steps, as if the accept had been a second write.
         status, version, accepted_at = transitions.target(Status.NEW, Action.ACCEPT), 2, now
         assignee = assignee or actor
-    order = WorkOrder.objects.create(
+    order = WorkOrder(
         site=site,
-        number=next_number(site, now),
         type=type,
         channel=channel,
         priority=priority,
@@ -235,32 +212,46 @@ def _insert_work_order(
         accepted_at=accepted_at,
         **fields,
     )
+    # Receivers fill the order's derived columns (its deadline) before it exists: one INSERT, no UPDATE after.
+    hooks.fire(hooks.WORK_ORDER_CREATING, work_order=order, actor=actor)
+    # Everything above only reads; the write transaction starts here so that on SQLite (one writer at a time)
+    # and on the per-day number row (PostgreSQL) the lock is held as briefly as possible.
+    with transaction.atomic():
+        order.number = next_number(site, now)
+        order.save(force_insert=True)
+        _write_created_events(order, actor, named_assignee=named_assignee, accept_now=accept_now)
+        if accept_now:
+            # Every transition is announced, this one too, before the creation (as when it was a second write).
+            hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=Status.NEW, new=status)
+        hooks.fire(hooks.WORK_ORDER_CREATED, work_order=order, actor=actor)
+    return order
+
+
+def _write_created_events(order, actor, *, named_assignee, accept_now) -> None:
     events = [
         WorkOrderEvent(
             work_order=order,
             actor=actor,
             event_type="created",
-            created_at=now,
+            created_at=order.created_at,
             new={
                 "number": order.number,
-                "type": type,
-                "channel": channel,
-                "priority": priority,
-                "customer": customer.pk if customer else None,
+                "type": order.type,
+                "channel": order.channel,
+                "priority": order.priority,
+                "customer": order.customer_id,
                 # Who was named at creation; the taker of an accept_now order shows in the accept step.
                 "assignee": named_assignee.pk if named_assignee else None,
-                "department": department.pk if department else None,
+                "department": order.department_id,
             },
         )
     ]
     if accept_now:
-        events.append(_status_event(order, actor, Action.ACCEPT, Status.NEW, status))
+        events.append(_status_event(order, actor, Action.ACCEPT, Status.NEW, order.status))
     WorkOrderEvent.objects.bulk_create(events)
-    if accept_now:
-        # Every transition is announced, this one too, before the creation (as when it was a second write).
-        hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=Status.NEW, new=status)
-    hooks.fire(hooks.WORK_ORDER_CREATED, work_order=order, actor=actor)
-    return order
+    # The rows this create wrote, by relation name, so that its answer needs no re-read; receivers of
+    # WORK_ORDER_CREATED add theirs. Only on the instance the create returns.
+    order.written = {"events": events}
 
 
 @transaction.atomic

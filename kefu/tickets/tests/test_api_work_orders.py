@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import client_for
 from kefu.core.models import IdempotencyRecord
@@ -67,7 +69,22 @@ def test_create_answer_is_what_a_read_of_the_new_order_answers(api, payload, sho
         response = api.post(LIST, {**payload, **extra}, format="json")
         assert response.status_code == 201, response.content
         created = response.json()
+        assert created["clocks"] and created["due_at"]  # the deadlines it was written with are in the answer
         assert api.get(url(WorkOrder.objects.get(pk=created["id"]))).json() == created
+
+
+def test_create_writes_the_order_once_with_its_deadline(api, payload):
+    """The SLA deadline is planned before the INSERT: no UPDATE of the new row, no read-back for the answer."""
+    assert api.post(LIST, payload, format="json").status_code == 201  # loads the policy and calendar caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.post(LIST, {**payload, "accept_now": True}, format="json")
+    assert response.status_code == 201, response.content
+    order = WorkOrder.objects.get(pk=response.json()["id"])
+    assert order.due_at is not None and order.sla_state == "on_track"
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert sum('INSERT INTO "tickets_workorder"' in q for q in sql) == 1
+    assert not [q for q in sql if q.startswith('UPDATE "tickets_workorder"')]
+    assert not [q for q in sql if q.startswith("SELECT") and ("sla_" in q or "tickets_workorderevent" in q)]
 
 
 def test_detail_carries_version_as_etag(api, make_order):
