@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from django.db import connection
@@ -57,6 +58,15 @@ def make_user(role=Role.AGENT, *, sites=(), departments=(), **kw) -> User:
     if departments:
         user.departments.set(departments)
     return user
+
+
+def reads_of_the_order(ctx, pk) -> int:
+    """Captured queries that read order `pk`'s own columns: the detail page's read, and any panel reading it again."""
+    by_this_order = re.compile(rf'"(tickets_workorder"\."id"|work_order_id")\s*=\s*{pk}\b')
+    return sum(
+        '"tickets_workorder"."subject"' in q["sql"] and bool(by_this_order.search(q["sql"]))
+        for q in ctx.captured_queries
+    )
 
 
 def client_for(user):

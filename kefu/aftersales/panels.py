@@ -14,7 +14,6 @@ def order_panel(order, request) -> dict | None:
     case = selectors.case_for_order(order)
     if case is None:
         return None
-    case.work_order = order
     actor = request.user
     history = selectors.case_history(case)
     ret = history["return_request"]

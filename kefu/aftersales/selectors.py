@@ -31,7 +31,12 @@ def get_rule_for(actor, rule_id) -> WarrantyRule:
 
 
 def case_for_order(order) -> AfterSalesCase | None:
-    return AfterSalesCase.objects.select_related(*_CASE_RELATED, "overridden_by").filter(work_order_id=order.pk).first()
+    """The case of an order in hand (as get_work_order_for returns it): the order and its site, shop and
+    customer are not read again, which took most of the detail page's after-sales panel."""
+    case = AfterSalesCase.objects.select_related("rule", "overridden_by").filter(work_order_id=order.pk).first()
+    if case is not None:
+        case.work_order = order
+    return case
 
 
 def get_case_for(actor, work_order_id) -> AfterSalesCase:

@@ -80,9 +80,10 @@ def panel_context(complaint: Complaint, actor, *, failed=None) -> dict:
 
 def order_panel(order, request):
     actor = request.user
-    complaint = (
-        complaints_for(actor).select_related("work_order", "work_order__shop", "apology_by").filter(pk=order.pk).first()
-    )
+    # The page holds the order (with its shop): only the complaint row is read, in the actor's scope.
+    complaint = complaints_for(actor).select_related("apology_by").filter(pk=order.pk).first()
+    if complaint is not None:
+        complaint.work_order = order
     if complaint is None:
         return {"complaint": None, "order": order, "can_register": has_capability(actor, Capability.CREATE_WORK_ORDER)}
     try:

@@ -169,7 +169,11 @@ def opened_from(actor, order) -> FollowUpAttempt | None:
     """The revisit whose dissatisfied customer made `order` (a linked complaint), if any."""
     if order.site_id not in site_ids_for(actor):
         return None
-    return FollowUpAttempt.objects.filter(opened_order=order).select_related("follow_up__work_order").first()
+    rows = FollowUpAttempt.objects.filter(opened_order=order)
+    # Most complaints were not opened by a revisit: one column answers that, the three-table read only if so.
+    if not rows.exists():
+        return None
+    return rows.select_related("follow_up__work_order").first()
 
 
 def rules_for(actor, site) -> list[FollowUpRule]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from kefu.core.errors import ServiceError
-
 from . import selectors
 from .models import STAGE_LABELS
 
 
 def order_panel(order, request) -> dict | None:
-    try:
-        sheet = selectors.get_repair_for(request.user, order.pk)
-    except ServiceError:
+    sheet = selectors.repair_of_order(request.user, order)
+    if sheet is None:
         return None  # a repair recorded without a sheet, or not visible to this user
     return {
         "sheet": sheet,

@@ -45,6 +45,17 @@ def get_repair_for(actor, work_order_id) -> RepairSheet:
         raise not_found() from None
 
 
+def repair_of_order(actor, order) -> RepairSheet | None:
+    """The sheet of an order in hand (the detail page's, with its customer, department and staff): read in the
+    actor's scope without joining the order and its rows again."""
+    sheet = repair_sheets_for(actor).select_related("accepted_by").filter(work_order_id=order.pk).first()
+    if sheet is not None:
+        sheet.work_order = order
+        if sheet.site_id == order.site_id:
+            sheet.site = order.site
+    return sheet
+
+
 def can_act(actor, sheet: RepairSheet) -> bool:
     """Who may do the field-work steps: staff of the dispatched department, or desk roles working the whole site."""
     if sheet.work_order.site_id not in site_ids_for(actor):

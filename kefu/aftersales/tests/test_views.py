@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from conftest import reads_of_the_order
 from kefu.aftersales.models import AfterSalesCase, ReturnRequest, WarrantyRule
 
 
@@ -106,3 +109,13 @@ def test_shop_page_lists_only_its_shops_returns_and_records_the_answer(agent, ma
 @pytest.mark.parametrize("url", ["/aftersales/new/", "/aftersales/rules/"])
 def test_shop_user_has_no_desk_pages(shop_user, url):
     assert _client(shop_user).get(url).status_code == 403
+
+
+def test_order_page_reads_the_case_without_reading_the_order_again(agent, make_case):
+    case = make_case()
+    c = _client(agent)
+    c.get(f"/work-orders/{case.work_order_id}/")  # warm the per-process caches
+    with CaptureQueriesContext(connection) as ctx:
+        page = c.get(f"/work-orders/{case.work_order_id}/")
+    assert 'data-testid="aftersales-panel"' in page.content.decode()
+    assert reads_of_the_order(ctx, case.work_order_id) == 1

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from conftest import reads_of_the_order
 from kefu.customers.models import Customer
 from kefu.repairs.models import RepairPart, RepairSheet
 from kefu.tickets.models import WorkOrder
@@ -148,3 +151,13 @@ def test_menu_entries_by_role(agent, technician):
     assert "/repairs/new/" in _client(agent).get("/repairs/").content.decode()
     page = _client(technician).get("/repairs/").content.decode()
     assert "/repairs/new/" not in page and 'href="/repairs/"' in page
+
+
+def test_order_page_reads_the_sheet_without_reading_the_order_again(make_repair, agent):
+    sheet = make_repair()
+    c = _client(agent)
+    c.get(f"/work-orders/{sheet.work_order_id}/")  # warm the per-process caches
+    with CaptureQueriesContext(connection) as ctx:
+        page = c.get(f"/work-orders/{sheet.work_order_id}/")
+    assert 'data-testid="repair-panel"' in page.content.decode()
+    assert reads_of_the_order(ctx, sheet.work_order_id) == 1
