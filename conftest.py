@@ -60,13 +60,24 @@ def make_user(role=Role.AGENT, *, sites=(), departments=(), **kw) -> User:
     return user
 
 
-def reads_of_the_order(ctx, pk) -> int:
-    """Captured queries that read order `pk`'s own columns: the detail page's read, and any panel reading it again."""
+def detail_page_reads(user, pk) -> tuple[str, int]:
+    """The detail page of order `pk` as `user` (after one warm-up view for the per-process caches), and how many
+    of its queries read that order's own columns: the page's read, plus any panel reading it again."""
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    client.get(f"/work-orders/{pk}/")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(f"/work-orders/{pk}/")
+    assert page.status_code == 200
     by_this_order = re.compile(rf'"(tickets_workorder"\."id"|work_order_id")\s*=\s*{pk}\b')
-    return sum(
+    reads = sum(
         '"tickets_workorder"."subject"' in q["sql"] and bool(by_this_order.search(q["sql"]))
         for q in ctx.captured_queries
     )
+    return page.content.decode(), reads
 
 
 def client_for(user):

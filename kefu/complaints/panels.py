@@ -82,10 +82,9 @@ def order_panel(order, request):
     actor = request.user
     # The page holds the order (with its shop): only the complaint row is read, in the actor's scope.
     complaint = complaints_for(actor).select_related("apology_by").filter(pk=order.pk).first()
-    if complaint is not None:
-        complaint.work_order = order
     if complaint is None:
         return {"complaint": None, "order": order, "can_register": has_capability(actor, Capability.CREATE_WORK_ORDER)}
+    complaint.work_order = order
     try:
         # A failed panel form comes back with its errors (the view re-renders the work-order page).
         return panel_context(complaint, actor, failed=getattr(request, "complaint_failed", None))

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from conftest import reads_of_the_order
+from conftest import detail_page_reads
 from kefu.aftersales.models import AfterSalesCase, ReturnRequest, WarrantyRule
 
 
@@ -112,10 +110,5 @@ def test_shop_user_has_no_desk_pages(shop_user, url):
 
 
 def test_order_page_reads_the_case_without_reading_the_order_again(agent, make_case):
-    case = make_case()
-    c = _client(agent)
-    c.get(f"/work-orders/{case.work_order_id}/")  # warm the per-process caches
-    with CaptureQueriesContext(connection) as ctx:
-        page = c.get(f"/work-orders/{case.work_order_id}/")
-    assert 'data-testid="aftersales-panel"' in page.content.decode()
-    assert reads_of_the_order(ctx, case.work_order_id) == 1
+    page, reads = detail_page_reads(agent, make_case().work_order_id)
+    assert 'data-testid="aftersales-panel"' in page and reads == 1

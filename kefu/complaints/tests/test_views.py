@@ -5,13 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import reads_of_the_order
+from conftest import detail_page_reads
 from kefu.complaints import services, solution_services
 from kefu.complaints.models import Complaint, LedgerExport
 
@@ -261,11 +259,7 @@ def test_ledger_period_counts_days_in_each_sites_time_zone(client, supervisor, r
     assert complaint.work_order.number not in text
 
 
-def test_panel_reads_only_the_complaint_not_the_order_again(client, agent, investigating):
+def test_panel_reads_only_the_complaint_not_the_order_again(agent, investigating):
     """The detail page holds the order with its shop and customer: the panel adds the complaint row, not a re-read."""
-    client.force_login(agent)
-    client.get(reverse("tickets:detail", args=[investigating.pk]))  # warm the per-process caches
-    with CaptureQueriesContext(connection) as ctx:
-        page = client.get(reverse("tickets:detail", args=[investigating.pk]))
-    assert page.status_code == 200 and 'data-testid="complaint-panel"' in page.content.decode()
-    assert reads_of_the_order(ctx, investigating.pk) == 1
+    page, reads = detail_page_reads(agent, investigating.pk)
+    assert 'data-testid="complaint-panel"' in page and reads == 1

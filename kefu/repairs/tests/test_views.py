@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from conftest import reads_of_the_order
+from conftest import detail_page_reads
 from kefu.customers.models import Customer
 from kefu.repairs.models import RepairPart, RepairSheet
 from kefu.tickets.models import WorkOrder
@@ -154,10 +152,5 @@ def test_menu_entries_by_role(agent, technician):
 
 
 def test_order_page_reads_the_sheet_without_reading_the_order_again(make_repair, agent):
-    sheet = make_repair()
-    c = _client(agent)
-    c.get(f"/work-orders/{sheet.work_order_id}/")  # warm the per-process caches
-    with CaptureQueriesContext(connection) as ctx:
-        page = c.get(f"/work-orders/{sheet.work_order_id}/")
-    assert 'data-testid="repair-panel"' in page.content.decode()
-    assert reads_of_the_order(ctx, sheet.work_order_id) == 1
+    page, reads = detail_page_reads(agent, make_repair().work_order_id)
+    assert 'data-testid="repair-panel"' in page and reads == 1
