@@ -31,6 +31,8 @@ def test_postgresql_binds_on_the_server_and_prepares_repeated_statements():
 def test_sqlite_keeps_its_write_lock_settings():
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only")
+    # Writers queue before SQLite's lock (kefu/core/sqlite, test_sqlite_writer_queue.py).
+    assert connection.settings_dict["ENGINE"] == "kefu.core.sqlite" and connection.queue_writers
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"

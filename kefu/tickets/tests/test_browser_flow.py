@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kefu.core.tests.browser import BROWSER, log_in, log_out, open_form
 from kefu.customers.models import Customer
 from kefu.tickets.models import WorkOrder
@@ -22,6 +24,9 @@ def test_call_from_a_new_customer_is_transferred_resolved_and_closed(
     # The phone field has the focus: the agent just types.
     page.keyboard.type("139 0000 8888", delay=30)
     page.get_by_test_id("no-match").wait_for()
+    # A slow machine may still have an earlier prefix's lookup in flight: let it land before moving on.
+    page.wait_for_function("!document.querySelector('.htmx-request')")
+    page.get_by_test_id("no-match").wait_for()
     page.keyboard.press("Tab")  # → new customer's name
     page.keyboard.type("刘洋")
     page.select_option("#id_type", "repair")
@@ -29,7 +34,7 @@ def test_call_from_a_new_customer_is_transferred_resolved_and_closed(
     page.fill("#id_description", "客户来电：二楼男卫生间靠窗水龙头一直滴水，地面湿滑。")
     page.screenshot(path=str(shots / "02-quick-create.png"), full_page=True)
     page.locator("#id_subject").press("Enter")
-    page.wait_for_url(f"{base}/work-orders/*/")
+    page.wait_for_url(re.compile(r"/work-orders/\d+/$"))  # not /new/ again with a refusal
     order = WorkOrder.objects.get()
     assert order.customer == Customer.objects.get(name="刘洋")
     assert page.get_by_test_id("status").inner_text().startswith("已受理")
