@@ -97,6 +97,7 @@ def main(argv=None) -> int:
     p.add_argument("--queries", action="store_true", help="print every query of one request")
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--sort", default="cumulative")
+    p.add_argument("--cpu", action="store_true", help="profile CPU time (time waiting for the database left out)")
     p.add_argument("--callees", help="also print what functions matching this name call (e.g. detail_row)")
     args = p.parse_args(argv)
 
@@ -130,7 +131,7 @@ def main(argv=None) -> int:
             call()
             times.append((time.perf_counter() - t) * 1000)
             cpu.append((time.process_time() - c) * 1000)
-        prof = cProfile.Profile()
+        prof = cProfile.Profile(time.process_time) if args.cpu else cProfile.Profile()
         prof.enable()
         for _ in range(args.repeat):
             call()

@@ -13,6 +13,9 @@ from collections.abc import Callable
 _receivers: dict[str, list[Callable]] = defaultdict(list)
 
 # Hook names used across apps (one place, so a newcomer can find every extension point).
+# Fired inside the create's transaction with the order's id set but before its row, its number and its history
+# are written (they follow under the day's number lock, which is held until COMMIT): receivers insert rows that
+# point at the order (foreign keys are checked at COMMIT) and must not read or update the order's own row.
 WORK_ORDER_CREATED = "work_order_created"
 # Fired before the create's write transaction with the complete, unsaved order (no id, no number yet): receivers
 # fill the order's derived columns (the SLA deadline summary) so it goes in with one INSERT. They only read here;

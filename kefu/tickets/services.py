@@ -15,6 +15,7 @@ from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import get_site_for, site_ids_for
 from kefu.core import hooks
 from kefu.core.errors import CoreError, ServiceError, invalid, not_found
+from kefu.core.ids import next_id
 from kefu.core.validators import plain_text
 from kefu.customers.models import Customer
 from kefu.customers.services import create_customer
@@ -214,20 +215,25 @@ def create_work_order(
     )
     # Receivers fill the order's derived columns (its deadline) before it exists: one INSERT, no UPDATE after.
     hooks.fire(hooks.WORK_ORDER_CREATING, work_order=order, actor=actor)
-    # Everything above only reads; the write transaction starts here so that on SQLite (one writer at a time)
-    # and on the per-day number row (PostgreSQL) the lock is held as briefly as possible.
+    # Everything above only reads. The day's number is a locked counter row (SQLite: the write lock itself) held
+    # until COMMIT, and every create queues on it; so the order takes its id first, its dependents (SLA clocks)
+    # go in before it, and only its own row and history follow the number.
     with transaction.atomic():
-        order.number = next_number(site, now)
-        order.save(force_insert=True)
-        _write_created_events(order, actor, named_assignee=named_assignee, accept_now=accept_now)
+        order.pk = next_id(WorkOrder)
+        order.written = {}  # the rows this create writes, by relation name: its answer needs no re-read
+        events = _created_events(order, actor, named_assignee=named_assignee, accept_now=accept_now)
         if accept_now:
             # Every transition is announced, this one too, before the creation (as when it was a second write).
             hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=Status.NEW, new=status)
         hooks.fire(hooks.WORK_ORDER_CREATED, work_order=order, actor=actor)
+        order.number = events[0].new["number"] = next_number(site, now)
+        order.save(force_insert=True)
+        WorkOrderEvent.objects.bulk_create(events)
+        order.written["events"] = events
     return order
 
 
-def _write_created_events(order, actor, *, named_assignee, accept_now) -> None:
+def _created_events(order, actor, *, named_assignee, accept_now) -> list[WorkOrderEvent]:
     events = [
         WorkOrderEvent(
             work_order=order,
@@ -235,7 +241,7 @@ def _write_created_events(order, actor, *, named_assignee, accept_now) -> None:
             event_type="created",
             created_at=order.created_at,
             new={
-                "number": order.number,
+                "number": None,  # drawn last, under the lock
                 "type": order.type,
                 "channel": order.channel,
                 "priority": order.priority,
@@ -247,11 +253,10 @@ def _write_created_events(order, actor, *, named_assignee, accept_now) -> None:
         )
     ]
     if accept_now:
-        events.append(_status_event(order, actor, Action.ACCEPT, Status.NEW, order.status))
-    WorkOrderEvent.objects.bulk_create(events)
-    # The rows this create wrote, by relation name, so that its answer needs no re-read; receivers of
-    # WORK_ORDER_CREATED add theirs. Only on the instance the create returns.
-    order.written = {"events": events}
+        accept = _status_event(order, actor, Action.ACCEPT, Status.NEW, order.status)
+        accept.created_at = order.accepted_at
+        events.append(accept)
+    return events
 
 
 @transaction.atomic

@@ -59,15 +59,20 @@ def test_register_is_idempotent_and_unregister_removes(receivers):
     assert calls == [{"x": 1}]
 
 
-def test_created_hook_fires_inside_the_transaction_with_the_saved_order(receivers, make_order, agent):
+def test_created_hook_fires_inside_the_transaction_before_the_order_row_and_its_number(receivers, make_order, agent):
+    """Its rows go in first, pointing at the order's id; the order's row and number follow under the number lock."""
     seen = []
 
     def receiver(*, work_order, actor):
-        seen.append((connection.in_atomic_block, WorkOrder.objects.filter(pk=work_order.pk).exists(), actor))
+        exists = WorkOrder.objects.filter(pk=work_order.pk).exists()
+        seen.append((connection.in_atomic_block, work_order.pk is not None, exists, work_order.number, actor))
+        WorkOrderEvent.objects.create(work_order_id=work_order.pk, actor=actor, event_type="note_added", note="先写")
 
     receivers(hooks.WORK_ORDER_CREATED, receiver)
-    make_order()
-    assert seen == [(True, True, agent)]
+    order = make_order()
+    assert seen == [(True, True, False, "", agent)]
+    types = list(WorkOrderEvent.objects.filter(work_order=order).order_by("id").values_list("event_type", flat=True))
+    assert types == ["note_added", "created"]
 
 
 def test_a_created_receiver_that_raises_rolls_back_the_order_its_event_and_its_number(

@@ -6,7 +6,8 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kefu.core.errors import ServiceError
@@ -86,7 +87,7 @@ def test_a_rolled_back_create_gives_its_number_back(frozen, make_order):
         assert make_order().number == "GD-20261123-0002"
         raise RuntimeError("the caller's transaction fails after the create")
     with pytest.raises(ServiceError):
-        make_order(location="\x00")  # refused inside the service, after the number was taken
+        make_order(location="\x00")  # refused by the service
     assert make_order().number == "GD-20261123-0002"
     assert list(WorkOrder.objects.order_by("id").values_list("number", flat=True)) == [
         "GD-20261123-0001",
@@ -109,3 +110,21 @@ def test_parallel_creates_get_consecutive_numbers_without_gaps_or_duplicates(fro
     assert numbers == [f"GD-20261124-{k:04d}" for k in range(start, start + n)]
     assert WorkOrder.objects.count() == len(existing) + n
     assert WorkOrder.objects.values("number").distinct().count() == len(existing) + n
+
+
+@pytest.mark.parametrize("accept_now", [False, True], ids=["recorded", "taken-live"])
+def test_the_number_lock_covers_only_the_order_row_and_its_history(make_order, accept_now):
+    """Every create queues on the day's counter row until COMMIT, so nothing else is written after taking it:
+    the SLA clocks and their events go in before (their foreign keys are checked at COMMIT)."""
+    make_order()  # the day's counter row exists
+    with CaptureQueriesContext(connection) as ctx:
+        order = make_order(accept_now=accept_now)
+    sql = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    taken = next(i for i, q in enumerate(sql) if "tickets_workordersequence" in q)
+    assert [q.split("(")[0].strip() for q in sql[taken + 1 :]] == [
+        'INSERT INTO "tickets_workorder"',
+        'INSERT INTO "tickets_workorderevent"',
+    ]
+    assert any('INSERT INTO "sla_workorderclock"' in q for q in sql[:taken]), "the clocks went in first"
+    created = order.events.get(event_type="created")
+    assert created.new["number"] == order.number
