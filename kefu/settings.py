@@ -104,7 +104,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kefu.sqlite3")}
-elif os.environ.get("KEFU_PG_PREPARE", "1") != "0":
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a create's few-row INSERTs sent as VALUES lists (kefu/core/postgresql).
+    DATABASES["default"]["ENGINE"] = "kefu.core.postgresql"
+if DATABASES["default"]["ENGINE"] == "kefu.core.postgresql" and os.environ.get("KEFU_PG_PREPARE", "1") != "0":
     # Parameters bound on the server let psycopg prepare the statements a worker repeats on every page: PostgreSQL
     # parses them once per connection. Plans stay custom (made for each call's values): a generic plan cannot use
     # the partial indexes the queues rely on and took the deadline-sorted queue from 20 to 40 ms.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -128,6 +130,30 @@ def text_field(max_length: int = 10_000, **kw) -> serializers.CharField:
     """A long plain text (description, reply): no NUL or other control characters, newlines allowed."""
     kw.setdefault("trim_whitespace", False)
     return serializers.CharField(max_length=max_length, validators=[plain_text], **kw)
+
+
+# --- input serializers ----------------------------------------------------------------------------------------
+
+_SHAREABLE = (str, int, float, bool, type(None), Promise, list, tuple)
+
+
+def _fresh_field(field: serializers.Field) -> serializers.Field:
+    """A new, unbound copy of a declared field. DRF deep-copies every declared field for every request; for a
+    field whose arguments are plain values (limits, choices, messages, an immutable default) a new instance
+    from the same arguments is the same field, at a fraction of the cost (a create's fields took 5 % of it)."""
+    kwargs = field._kwargs
+    if field._args or not all(isinstance(v, _SHAREABLE) or k == "validators" for k, v in kwargs.items()):
+        return copy.deepcopy(field)
+    if any(isinstance(v, list | tuple) and k not in ("choices", "validators") for k, v in kwargs.items()):
+        return copy.deepcopy(field)  # a list default would be shared by every request
+    return field.__class__(**kwargs)
+
+
+class InputSerializer(serializers.Serializer):
+    """A request body's fields, copied per request without deepcopy where that changes nothing."""
+
+    def get_fields(self):
+        return {name: _fresh_field(field) for name, field in self._declared_fields.items()}
 
 
 # --- idempotent creates ----------------------------------------------------------------------------------------

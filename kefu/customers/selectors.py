@@ -25,6 +25,24 @@ def get_customer_for(actor, customer_id) -> Customer:
         raise not_found() from None
 
 
+def site_and_customer_for_new_order(actor, site_id, customer_id):
+    """(site, customer) for a new order in one query, when the site is active and the actor's and the customer
+    is filed under it; None otherwise, and the caller looks each up alone to say which one is wrong."""
+    try:
+        site_id, customer_id = int(site_id), int(customer_id)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    found = Customer.objects.select_related("site").filter(pk=customer_id, site_id=site_id, site__is_active=True)
+    cached = getattr(actor, "_kefu_site_ids", None)
+    if cached is not None:
+        if site_id not in cached:
+            return None
+    elif not (actor.is_superuser or actor.is_system):
+        found = found.filter(site__staff=actor)  # the membership join, not the actor's site list first
+    customer = next(iter(found[:1]), None)
+    return (customer.site, customer) if customer else None
+
+
 def get_customer_phone_for(actor, phone_id) -> CustomerPhone:
     try:
         return CustomerPhone.objects.select_related("customer").get(pk=int(phone_id), site_id__in=site_ids_for(actor))

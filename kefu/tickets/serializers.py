@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from kefu.accounts.api import DepartmentRefSerializer, ShopRefSerializer, SiteRefSerializer, StaffRefSerializer
-from kefu.core.api import id_field, line_field, text_field
+from kefu.core.api import InputSerializer, id_field, line_field, text_field
 from kefu.customers.api import CustomerRefSerializer
 
 from .models import Channel, Priority, WorkOrderType
@@ -353,7 +353,7 @@ class QueueQuerySerializer(serializers.Serializer):
         return out
 
 
-class WorkOrderCreateSerializer(serializers.Serializer):
+class WorkOrderCreateSerializer(InputSerializer):
     site = id_field()
     type = serializers.ChoiceField(choices=WorkOrderType.choices)
     channel = serializers.ChoiceField(choices=Channel.choices)
@@ -374,7 +374,7 @@ class WorkOrderCreateSerializer(serializers.Serializer):
     )
 
 
-class VersionSerializer(serializers.Serializer):
+class VersionSerializer(InputSerializer):
     version = serializers.IntegerField(
         min_value=1,
         max_value=MAX_VERSION,

@@ -18,6 +18,7 @@ from kefu.core.errors import CoreError, ServiceError, invalid, not_found
 from kefu.core.ids import next_id
 from kefu.core.validators import plain_text
 from kefu.customers.models import Customer
+from kefu.customers.selectors import site_and_customer_for_new_order
 from kefu.customers.services import create_customer
 
 from . import selectors, transitions
@@ -157,19 +158,20 @@ def create_work_order(
 ) -> WorkOrder:
     """Record a customer contact as a work order; `accept_now` for contacts taken live (a call, a walk-in)."""
     _require(actor, Capability.CREATE_WORK_ORDER)
-    site = get_site_for(actor, site_id)
+    # The usual create names a customer of the site: both in one read, the separate reads only to say what's wrong.
+    site, customer = (customer_id and site_and_customer_for_new_order(actor, site_id, customer_id)) or (None, None)
+    site = site or get_site_for(actor, site_id)
     _choice(type, WorkOrderType.choices, "type")
     _choice(channel, Channel.choices, "channel")
     _choice(priority, Priority.choices, "priority")
     subject = _text(subject, "subject", required_error=WorkOrderError.SUBJECT_REQUIRED, max_length=200)
-    customer = None
-    if customer_id:
+    if customer_id and customer is None:
         customer = Customer.objects.filter(pk=customer_id).first()
         if customer is None or customer.site_id != site.id:
             raise ServiceError(
                 WorkOrderError.CUSTOMER_NOT_IN_SITE, fields={"customer": [WorkOrderError.CUSTOMER_NOT_IN_SITE.message]}
             )
-    elif type != WorkOrderType.INQUIRY:
+    elif not customer_id and type != WorkOrderType.INQUIRY:
         raise ServiceError(
             WorkOrderError.CUSTOMER_REQUIRED, fields={"customer": [WorkOrderError.CUSTOMER_REQUIRED.message]}
         )

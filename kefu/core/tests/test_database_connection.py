@@ -38,3 +38,35 @@ def test_sqlite_keeps_its_write_lock_settings():
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA foreign_keys")
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("rows", [2, 19, 20, 150])
+def test_postgresql_sends_a_few_rows_as_values_and_a_batch_through_unnest(make_order, agent, rows):
+    """A create's two or three rows per table skip psycopg's typed arrays; a big batch keeps one placeholder per
+    column (a statement may bind at most 65,535 values). Either way the rows come back as written."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: Django's SQLite backend has no UNNEST inserts")
+    from django.test.utils import CaptureQueriesContext
+
+    from kefu.core.postgresql.compiler import SMALL_BATCH
+    from kefu.tickets.models import WorkOrderEvent
+
+    assert connection.settings_dict["ENGINE"] == "kefu.core.postgresql"
+    order = make_order()
+    made = [
+        WorkOrderEvent(
+            work_order=order,
+            actor=agent,
+            event_type="note_added",
+            old=None if i % 2 else {"i": 0},
+            new={"i": i, "字": "值"},
+        )
+        for i in range(rows)
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        WorkOrderEvent.objects.bulk_create(made)
+    (insert,) = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
+    assert ("UNNEST" in insert) is (rows >= SMALL_BATCH)
+    stored = WorkOrderEvent.objects.filter(work_order=order, event_type="note_added").order_by("id")
+    assert [(e.old, e.new) for e in stored] == [(e.old, e.new) for e in made]
+    assert all(e.pk for e in made)

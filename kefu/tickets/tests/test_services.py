@@ -172,6 +172,33 @@ def test_create_at_a_site_the_actor_does_not_belong_to_is_not_found(make_order, 
     assert _nothing_written()
 
 
+def test_naming_a_customer_of_a_site_the_actor_does_not_belong_to_is_still_not_found(make_order, other_site):
+    """The site and its customer are read together; that read must not let a customer open a foreign site."""
+    boss = make_staff("wy-manager", "manager", sites=[other_site])
+    theirs = create_customer(actor=boss, site_id=other_site.id, name="李娜", phones=["13912345678"])
+    with pytest.raises(ServiceError) as exc:
+        make_order(site_id=other_site.id, customer_id=theirs.id)
+    assert exc.value.code == "not_found"
+    assert _nothing_written()
+
+
+def test_an_inactive_site_takes_no_orders_even_for_its_own_customer(make_order, site, customer):
+    site.is_active = False
+    site.save(update_fields=["is_active"])
+    with pytest.raises(ServiceError) as exc:
+        make_order(customer_id=customer.id)
+    assert exc.value.code == "not_found"
+    assert _nothing_written()
+
+
+def test_an_administrator_creates_at_any_site_for_its_customer(make_order, other_site):
+    admin = make_staff("root", "admin", sites=[], is_superuser=True)
+    boss = make_staff("wy-manager", "manager", sites=[other_site])
+    theirs = create_customer(actor=boss, site_id=other_site.id, name="李娜", phones=["13912345678"])
+    order = make_order(actor=admin, site_id=other_site.id, customer_id=theirs.id)
+    assert (order.site_id, order.customer_id) == (other_site.id, theirs.id)
+
+
 def test_transfer_to_a_department_leaves_it_in_the_department_pool(make_order, agent, engineering):
     order = services.transfer_work_order(
         make_order(accept_now=True), actor=agent, reason="报修转工程部", department_id=engineering.id
