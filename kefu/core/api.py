@@ -13,11 +13,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .authentication import KefuTokenAuthentication
 from .errors import CoreError, ServiceError, invalid
 from .idempotency import fingerprint, run_idempotent
 from .validators import plain_text, single_line
@@ -111,7 +112,7 @@ class KefuAPIView(APIView):
     browsers keep working through the session.
     """
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [KefuTokenAuthentication, SessionAuthentication]
 
 
 # --- shared serializer fields ---------------------------------------------------------------------------------

@@ -1,0 +1,60 @@
+"""Fixed SELECTs for the few reads every API request or create repeats, built into model instances as the ORM would.
+
+Compiling a QuerySet costs more CPU than running it: a token lookup with its user took 0.35 ms to build and
+0.07 ms to send and read; a create's site-and-customer read 0.8 ms. For a statement whose shape never changes the
+SQL is written once here (from the models' own columns) and only the values are sent; the rows come back through
+the same field and backend converters as an ORM read, so the instances are the ones the ORM would have made.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+class Columns:
+    """The concrete columns of `model` under a table alias, and the instance built from their values."""
+
+    def __init__(self, model, alias: str):
+        self.model = model
+        self.alias = alias
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [f.attname for f in self.fields]
+        self.cols = [f.get_col(alias) for f in self.fields]
+        self._converters: dict[str, list] = {}
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def sql(self) -> str:
+        q = connection.ops.quote_name
+        return ", ".join(f"{q(self.alias)}.{q(f.column)}" for f in self.fields)
+
+    def _converters_for(self):
+        if connection.vendor not in self._converters:
+            per_field = []
+            for col in self.cols:
+                per_field.append(connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+            self._converters[connection.vendor] = per_field
+        return self._converters[connection.vendor]
+
+    def build(self, values):
+        converted = []
+        for col, converters, value in zip(self.cols, self._converters_for(), values, strict=True):
+            for convert in converters:
+                value = convert(value, col, connection)
+            converted.append(value)
+        return self.model.from_db(connection.alias, self.attnames, converted)
+
+
+def fetch_one(sql: str, params, *parts: Columns):
+    """Run `sql`, whose select list is each part's columns in order; one instance per part, or None for no row."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    out, at = [], 0
+    for part in parts:
+        out.append(part.build(row[at : at + len(part)]))
+        at += len(part)
+    return tuple(out)

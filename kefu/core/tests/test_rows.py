@@ -1,0 +1,63 @@
+"""Fixed SELECTs (kefu.core.rows) build the same instances an ORM read would, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+
+from kefu.accounts.models import Site, User
+from kefu.core.authentication import KefuTokenAuthentication
+from kefu.core.rows import Columns, fetch_one
+from kefu.customers.models import Customer
+from kefu.customers.services import create_customer
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_an_instance_from_a_fixed_select_equals_the_orm_one_field_by_field(agent, site):
+    rated = timezone.now() - timedelta(days=3)
+    customer = create_customer(actor=agent, site_id=site.id, name="王芳", phones=["13800138000"], notes="多行\n备注")
+    Customer.objects.filter(pk=customer.pk).update(credit_rated_at=rated, is_key_customer=True)
+    cols, site_cols = Columns(Customer, "c"), Columns(Site, "s")
+    q = connection.ops.quote_name
+    sql = (
+        f"SELECT {cols.sql()}, {site_cols.sql()} FROM {q(Customer._meta.db_table)} c"
+        f" JOIN {q(Site._meta.db_table)} s ON s.id = c.site_id WHERE c.id = %s"
+    )
+    built, built_site = fetch_one(sql, [customer.pk], cols, site_cols)
+    orm = Customer.objects.get(pk=customer.pk)
+    assert _values(built) == _values(orm)
+    assert built.credit_rated_at == rated and built.is_key_customer is True  # converters ran (SQLite: text, 0/1)
+    assert _values(built_site) == _values(Site.objects.get(pk=site.pk))
+    assert not built._state.adding and built._state.db == "default"
+    assert fetch_one(sql, [customer.pk + 1000], cols, site_cols) is None
+
+
+def test_token_authentication_answers_as_drf_does(agent):
+    token = Token.objects.create(user=agent)
+    user, auth = KefuTokenAuthentication().authenticate_credentials(token.key)
+    assert _values(user) == _values(User.objects.get(pk=agent.pk))
+    assert (auth.key, auth.user_id, auth.created) == (token.key, agent.pk, Token.objects.get(pk=token.pk).created)
+    assert auth.user is user
+
+
+def test_a_deleted_token_is_refused_at_once_and_an_inactive_user_too(agent):
+    token = Token.objects.create(user=agent)
+    KefuTokenAuthentication().authenticate_credentials(token.key)
+    token.delete()
+    with pytest.raises(AuthenticationFailed) as exc:
+        KefuTokenAuthentication().authenticate_credentials(token.key)
+    assert exc.value.detail.code == "authentication_failed"
+    fresh = Token.objects.create(user=agent)
+    User.objects.filter(pk=agent.pk).update(is_active=False)
+    with pytest.raises(AuthenticationFailed):
+        KefuTokenAuthentication().authenticate_credentials(fresh.key)
