@@ -25,7 +25,7 @@ def inbox(request):
 @login_required
 def count(request):
     """The bell alone, for hx-get every minute."""
-    return render(request, "inbox/_bell.html", {"unread": notifications.unread_count(request.user)})
+    return render(request, "inbox/_bell.html", {"unread": notifications.unread_badge(request.user)})
 
 
 @login_required

@@ -35,8 +35,17 @@ def inbox_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
+BELL_CAP = 99
+
+
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def unread_badge(user) -> int:
+    """The bell's count, on every page: at most BELL_CAP + 1 rows are counted (the bell then says 99+), so an inbox
+    nobody reads (a supervisor sent every breach of a busy month) does not make every page count all of it."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).values("id")[: BELL_CAP + 1].count()
 
 
 def mark_read(user, notification_ids=None) -> int:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.core.durations import countdown_text
-from kefu.core.notifications import unread_count
+from kefu.core.notifications import unread_badge
 from kefu.tickets.models import Priority
 
 from .. import forms, selectors
@@ -43,7 +43,7 @@ def countdown_i18n():
 
 @register.simple_tag
 def unread_notifications(user) -> int:
-    return unread_count(user) if getattr(user, "is_authenticated", False) else 0
+    return unread_badge(user) if getattr(user, "is_authenticated", False) else 0
 
 
 @register.simple_tag

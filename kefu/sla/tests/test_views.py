@@ -425,6 +425,25 @@ def test_bell_shows_the_unread_count_and_the_inbox_lists_newest_first(client, ag
     assert 'href="/work-orders/1/"' in inbox
 
 
+def test_the_bell_counts_up_to_99_then_says_99_plus_while_the_api_count_stays_exact(client, agent):
+    from rest_framework.authtoken.models import Token
+
+    from kefu.core.models import Notification
+
+    def unread(n):
+        Notification.objects.bulk_create(Notification(recipient=agent, kind="test", title="超时") for _ in range(n))
+
+    client.force_login(agent)
+    unread(99)
+    assert 'data-testid="unread">99<' in page(client.get(reverse("inbox:count")))
+    unread(2)
+    assert 'data-testid="unread">99+<' in page(client.get(reverse("tickets:queue")))
+    assert 'data-testid="unread">99+<' in page(client.get(reverse("inbox:count")))
+    token = Token.objects.create(user=agent)
+    api = client.get("/api/v1/notifications/unread-count/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.json() == {"unread_count": 101}
+
+
 def test_mark_read_and_mark_all_read(client, agent):
     first = notify(agent, kind="test", title="一", email=False)
     notify(agent, kind="test", title="二", email=False)
