@@ -98,6 +98,7 @@ def main(argv=None) -> int:
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--sort", default="cumulative")
     p.add_argument("--cpu", action="store_true", help="profile CPU time (time waiting for the database left out)")
+    p.add_argument("--detail-id", type=int, help="the order of the detail figures (default: a fixed closed one)")
     p.add_argument("--callees", help="also print what functions matching this name call (e.g. detail_row)")
     args = p.parse_args(argv)
 
@@ -110,7 +111,7 @@ def main(argv=None) -> int:
     # A fixed order for the detail figures (not one that moves as creates add rows), 50,000 on a bench database.
     mid = WorkOrder.objects.filter(id__lte=min(50_000, last["id"] // 2)).order_by("-id").values_list("id", flat=True)[0]
     customer = WorkOrder.objects.filter(site_id=last["site_id"], customer__isnull=False).values("customer_id").first()
-    table = figures(mid, last["site_id"], customer["customer_id"] if customer else None)
+    table = figures(args.detail_id or mid, last["site_id"], customer["customer_id"] if customer else None)
     names = list(table) if args.figure == "all" else [args.figure]
     clients = {"html": html, "api": api}
 

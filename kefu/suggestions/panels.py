@@ -43,11 +43,66 @@ class _Choices:
         return self._value
 
 
+def _needs_choices(form_class) -> bool:
+    return any(getattr(field, "options", None) for field in form_class.base_fields.values())
+
+
 def _form(choices: _Choices, key, form_class, order, failed, initial=None):
     if failed and failed[0] == key:
         return failed[1]
+    # The pick lists are four queries: read only for a form that has a pick list.
+    kwargs = choices.get() if _needs_choices(form_class) else {}
     with timezone.override(order.site.time_zone):
-        return form_class(initial=initial or {}, auto_id=f"id_{key}_%s", **choices.get())
+        return form_class(initial=initial or {}, auto_id=f"id_{key}_%s", **kwargs)
+
+
+# A step's form is drawn with the page only when it is open (the inquiry's answer, a form shown again with its
+# errors, or `?open=<key>`, the link a fold holds for browsers without JavaScript). Otherwise the fold fetches
+# it when opened: GET on the step's own URL (htmx). Three folded forms with their pick lists were a third of an
+# open inquiry's page.
+def _fold(request, order, choices, failed, *, key, step, label, url, form_class, initial=None, style="", shown=False):
+    opened = shown or bool(failed and failed[0] == key) or request.GET.get("open") == key
+    item = {
+        "key": step,
+        "open_key": key,
+        "label": label,
+        "url": url,
+        "style": style,
+        "open": opened,
+        "lazy": not opened,
+    }
+    if opened:
+        item["form"] = _form(choices, key, form_class, order, failed, initial)
+    return item
+
+
+def _suggestion_steps(actor, order, suggestion):
+    """(step, form class, initial) of each step the actor may take on the suggestion now."""
+    from . import views
+
+    if not is_open(order.status):
+        return
+    for step in transitions.allowed_steps(suggestion.stage):
+        if _can(actor, order, step):
+            initial = {"category": suggestion.category_id} if step == Step.CLASSIFY else None
+            yield step, views.STEP_FORMS[step][0], initial
+
+
+def _suggestion_fold(request, order, suggestion, choices, failed, step, form_class, initial, *, shown=False):
+    return _fold(
+        request,
+        order,
+        choices,
+        failed,
+        key=step.value,
+        step=step.value,
+        label=step.label,
+        url=reverse("suggestions:step", args=[suggestion.pk, step.value]),
+        form_class=form_class,
+        initial=initial,
+        style=STEP_STYLE.get(step, ""),
+        shown=shown,
+    )
 
 
 def suggestion_panel(order, request):
@@ -65,24 +120,11 @@ def suggestion_panel(order, request):
             "details_form": _form(_Choices(views, actor, order), "details", forms.DetailsForm, order, failed),
             "details_url": reverse("suggestions:details", args=[order.pk]),
         }
-    steps = []
     choices = _Choices(views, actor, order)
-    if is_open(order.status):
-        for step in transitions.allowed_steps(suggestion.stage):
-            if not _can(actor, order, step):
-                continue
-            form_class = views.STEP_FORMS[step][0]
-            initial = {"category": suggestion.category_id} if step == Step.CLASSIFY else None
-            steps.append(
-                {
-                    "key": step.value,
-                    "label": step.label,
-                    "form": _form(choices, step.value, form_class, order, failed, initial),
-                    "url": reverse("suggestions:step", args=[suggestion.pk, step.value]),
-                    "style": STEP_STYLE.get(step, ""),
-                    "open": bool(failed and failed[0] == step.value),
-                }
-            )
+    steps = [
+        _suggestion_fold(request, order, suggestion, choices, failed, *step)
+        for step in _suggestion_steps(actor, order, suggestion)
+    ]
     return {
         "order": order,
         "suggestion": suggestion,
@@ -91,6 +133,18 @@ def suggestion_panel(order, request):
         "steps": steps,
         "stage_path": _stage_path(suggestion.stage),
     }
+
+
+def suggestion_step_fold(request, suggestion, step: Step):
+    """One step's fold with its form drawn, for the fold to show when opened; None if no longer offered."""
+    from . import views
+
+    order = suggestion.work_order
+    for allowed, form_class, initial in _suggestion_steps(request.user, order, suggestion):
+        if allowed == step:
+            choices = _Choices(views, request.user, order)
+            return _suggestion_fold(request, order, suggestion, choices, None, step, form_class, initial, shown=True)
+    return None
 
 
 _PATH = [
@@ -113,30 +167,58 @@ def _stage_path(stage: str) -> list[tuple[str, str]]:
     return [(s.label, "done" if i < index else "current" if i == index else "todo") for i, s in enumerate(path)]
 
 
+INQUIRY_LABELS = {"answer": _("Answer"), "park": _("Can't answer now"), "transfer": _("Transfer (转接)")}
+
+
+def _inquiry_actions(actor, order):
+    """(action, form class) of each inquiry action the actor may take now."""
+    from . import views
+
+    if not (is_open(order.status) and ticket_selectors.works_on(actor, order)):
+        return
+    for key, (form_class, _run, _done) in views.INQUIRY_FORMS.items():
+        if key == "answer" and not has_capability(actor, Capability.REPLY_TO_CUSTOMER):
+            continue
+        yield key, form_class
+
+
+def _inquiry_fold(request, order, choices, failed, action, form_class, *, shown=False):
+    return _fold(
+        request,
+        order,
+        choices,
+        failed,
+        key=f"inquiry_{action}",
+        step=action,
+        label=INQUIRY_LABELS[action],
+        url=reverse("suggestions:inquiry_action", args=[order.pk, action]),
+        form_class=form_class,
+        initial={"version": order.version},
+        style="primary" if action == "answer" else "",
+        shown=shown or action == "answer",
+    )
+
+
 def inquiry_panel(order, request):
     from . import views
 
     actor = request.user
     failed = getattr(request, views.FAILED_ATTR, None)
-    inquiry = selectors.inquiry_of_order(order)
-    actions = []
     choices = _Choices(views, actor, order)
-    if is_open(order.status) and ticket_selectors.works_on(actor, order):
-        labels = {"answer": _("Answer"), "park": _("Can't answer now"), "transfer": _("Transfer (转接)")}
-        for key, (form_class, _run, _done) in views.INQUIRY_FORMS.items():
-            if key == "answer" and not has_capability(actor, Capability.REPLY_TO_CUSTOMER):
-                continue
-            actions.append(
-                {
-                    "key": key,
-                    "label": labels[key],
-                    "form": _form(choices, f"inquiry_{key}", form_class, order, failed, {"version": order.version}),
-                    "url": reverse("suggestions:inquiry_action", args=[order.pk, key]),
-                    "style": "primary" if key == "answer" else "",
-                    "open": key == "answer" or bool(failed and failed[0] == f"inquiry_{key}"),
-                }
+    actions = [_inquiry_fold(request, order, choices, failed, *a) for a in _inquiry_actions(actor, order)]
+    return {"order": order, "inquiry": selectors.inquiry_of_order(order), "actions": actions}
+
+
+def inquiry_action_fold(request, order, action: str):
+    """One inquiry action's fold with its form drawn; None if the action is no longer offered."""
+    from . import views
+
+    for allowed, form_class in _inquiry_actions(request.user, order):
+        if allowed == action:
+            return _inquiry_fold(
+                request, order, _Choices(views, request.user, order), None, action, form_class, shown=True
             )
-    return {"order": order, "inquiry": inquiry, "actions": actions}
+    return None
 
 
 def _desk(user) -> bool:

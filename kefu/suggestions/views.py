@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import departments_for, sites_for, staff_for
@@ -22,7 +22,7 @@ from kefu.core.views import add_service_error, not_found_as_404
 from kefu.tickets import selectors as ticket_selectors
 from kefu.tickets import views as ticket_views
 
-from . import forms, inquiry_services, selectors, services
+from . import forms, inquiry_services, panels, selectors, services
 from .transitions import Stage, Step
 
 FAILED_ATTR = "_suggestions_failed"  # (key, form) of a failed panel form, read by the panel context
@@ -279,6 +279,11 @@ STEP_FORMS = {
 }
 
 
+def _fold_form(request, item):
+    # 200 even when the step is no longer offered, so that htmx shows the notice in the fold.
+    return render(request, "suggestions/_step_fields.html", {"item": item})
+
+
 def _fail(request, order, key, form, status):
     setattr(request, FAILED_ATTR, (key, form))
     return ticket_views.render_detail(
@@ -310,14 +315,17 @@ def _run(request, order, key, form_class, run, done):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @not_found_as_404
 def step(request, pk, step):
+    """POST takes the step; GET answers its form, for the panel's fold to show when opened."""
     try:
         step = Step(step)
     except ValueError:
         raise Http404 from None
     suggestion = selectors.get_suggestion_for(request.user, pk)
+    if request.method == "GET":
+        return _fold_form(request, panels.suggestion_step_fold(request, suggestion, step))
     form_class, run, done = STEP_FORMS[step]
     return _run(
         request,
@@ -391,11 +399,14 @@ INQUIRY_FORMS = {
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @not_found_as_404
 def inquiry_action(request, order_pk, action):
+    """POST runs the action; GET answers its form, for the panel's fold to show when opened."""
     if action not in INQUIRY_FORMS:
         raise Http404
     order = ticket_selectors.get_work_order_for(request.user, order_pk)
+    if request.method == "GET":
+        return _fold_form(request, panels.inquiry_action_fold(request, order, action))
     form_class, run, done = INQUIRY_FORMS[action]
     return _run(request, order, f"inquiry_{action}", form_class, lambda d: run(order, request.user, d), done)

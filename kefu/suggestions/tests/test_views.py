@@ -216,3 +216,86 @@ def test_the_suggestion_panel_reads_its_pick_lists_once_however_many_steps_it_of
     with django_assert_max_num_queries(24):
         response = client.get(reverse("tickets:detail", args=[s.work_order_id]))
     assert response.status_code == 200
+
+
+def _queries_of(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in ctx.captured_queries]
+
+
+def test_an_open_inquiry_draws_its_answer_form_and_folds_the_others_until_opened(
+    client, agent, make_order, engineering
+):
+    order = make_order(type="inquiry", accept_now=True)
+    _login(client, agent)
+    page, sql = _queries_of(client, reverse("tickets:detail", args=[order.pk]))
+    assert 'id="id_inquiry_answer_answer"' in page
+    # Park and transfer are folds: fetched when opened, a reload link without JavaScript.
+    park_url = reverse("suggestions:inquiry_action", args=[order.pk, "park"])
+    assert f'hx-get="{park_url}"' in page and 'href="?open=inquiry_park#step-inquiry_park"' in page
+    assert "id_inquiry_park_promised_at" not in page and "id_inquiry_transfer_department" not in page
+    # No pick list was read for the page: the answer form has none.
+    assert not [q for q in sql if "suggestions_suggestioncategory" in q]
+
+    fold = client.get(park_url)
+    assert fold.status_code == 200
+    body = fold.content.decode()
+    assert 'id="id_inquiry_park_promised_at"' in body and f'value="{order.version}"' in body
+    assert f'action="{park_url}"' in body and "csrfmiddlewaretoken" in body
+    transfer = client.get(reverse("suggestions:inquiry_action", args=[order.pk, "transfer"])).content.decode()
+    assert "id_inquiry_transfer_department" in transfer and f">{engineering.name}</option>" in transfer
+
+
+def test_without_javascript_the_fold_link_reloads_the_page_with_that_form_drawn(client, agent, make_order):
+    order = make_order(type="inquiry", accept_now=True)
+    _login(client, agent)
+    page = client.get(reverse("tickets:detail", args=[order.pk]), {"open": "inquiry_transfer"}).content.decode()
+    assert (
+        'id="id_inquiry_transfer_department"' in page and 'id="step-inquiry_transfer" data-step="transfer" open' in page
+    )
+    assert "id_inquiry_park_promised_at" not in page
+
+
+def test_a_fold_fetched_after_the_inquiry_was_answered_says_so(client, agent, make_order):
+    order = make_order(type="inquiry", accept_now=True)
+    _login(client, agent)
+    client.post(
+        reverse("suggestions:inquiry_action", args=[order.pk, "answer"]),
+        {"version": order.version, "answer": "营业到晚上十点", "no_further_questions": "on"},
+    )
+    r = client.get(reverse("suggestions:inquiry_action", args=[order.pk, "park"]))
+    assert r.status_code == 200 and "此操作已不可用" in r.content.decode() and "<form" not in r.content.decode()
+
+
+def test_fold_forms_of_another_site_or_unknown_steps_are_404(client, outsider, agent, at, make_order):
+    s = at(Stage.FORWARDED)
+    order = make_order(type="inquiry", accept_now=True)
+    _login(client, outsider)
+    assert client.get(reverse("suggestions:inquiry_action", args=[order.pk, "park"])).status_code == 404
+    assert client.get(reverse("suggestions:step", args=[s.pk, "adopt"])).status_code == 404
+    _login(client, agent)
+    assert client.get(reverse("suggestions:inquiry_action", args=[order.pk, "nonsense"])).status_code == 404
+    assert client.get(reverse("suggestions:step", args=[s.pk, "nonsense"])).status_code == 404
+
+
+def test_suggestion_steps_are_folds_and_a_refused_form_comes_back_drawn(client, supervisor, agent, at):
+    s = at(Stage.FORWARDED)
+    _login(client, supervisor)
+    adopt_url = reverse("suggestions:step", args=[s.pk, "adopt"])
+    page = client.get(reverse("tickets:detail", args=[s.work_order_id])).content.decode()
+    assert f'hx-get="{adopt_url}"' in page and "id_adopt_plan_owner" not in page
+    assert 'id="id_adopt_plan_owner"' in client.get(adopt_url).content.decode()
+    r = client.post(adopt_url, {"reason": "同意", "plan": "方案"})
+    assert r.status_code == 400
+    # Shown again open, with what was typed and the rule's message.
+    page = r.content.decode()
+    assert 'id="step-adopt" data-step="adopt" open' in page and 'id="id_adopt_plan_owner"' in page
+    assert "方案</textarea>" in page
+    # A decision step is not offered to an agent: its fold says so rather than showing the form.
+    _login(client, agent)
+    assert "<form" not in client.get(adopt_url).content.decode()
