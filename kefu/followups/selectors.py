@@ -13,6 +13,7 @@ from kefu.accounts.models import Site
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import site_ids_for
 from kefu.core.errors import CoreError, ServiceError, not_found
+from kefu.core.prepared import PreparedRead
 
 from .models import FOLLOW_UP_TYPES, FollowUp, FollowUpAttempt, FollowUpRule, Source, VisitStatus
 from .services import rule_for
@@ -154,15 +155,18 @@ def attempts_of(follow_up: FollowUp) -> QuerySet[FollowUpAttempt]:
     return follow_up.attempt_rows.select_related("actor", "opened_order").order_by("created_at", "id")
 
 
+_FOLLOW_UPS_OF_ORDER = PreparedRead(
+    lambda order_id: FollowUp.objects.filter(work_order_id=order_id)
+    .select_related("assignee")
+    .prefetch_related("attempt_rows__opened_order", "attempt_rows__actor")
+    .order_by("id")
+)
+
+
 def follow_ups_of_order(actor, order) -> list[FollowUp]:
     if order.site_id not in site_ids_for(actor):
         return []
-    return list(
-        FollowUp.objects.filter(work_order=order)
-        .select_related("assignee")
-        .prefetch_related("attempt_rows__opened_order", "attempt_rows__actor")
-        .order_by("id")
-    )
+    return _FOLLOW_UPS_OF_ORDER(order.pk)
 
 
 def opened_from(actor, order) -> FollowUpAttempt | None:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import department_ids_for, site_ids_for
 from kefu.core.errors import not_found
+from kefu.core.prepared import PreparedRead
 from kefu.tickets.models import WorkOrderType
 from kefu.tickets.transitions import OPEN_STATUSES
 
@@ -45,10 +46,24 @@ def get_repair_for(actor, work_order_id) -> RepairSheet:
         raise not_found() from None
 
 
+def may_see_repair_of(actor, order) -> bool:
+    """repair_sheets_for's rule for one order in hand."""
+    if order.site_id not in site_ids_for(actor) or order.type != WorkOrderType.REPAIR:
+        return False
+    return has_capability(actor, Capability.VIEW_ALL_SITE_ORDERS) or order.department_id in department_ids_for(actor)
+
+
+_SHEET_OF_ORDER = PreparedRead(
+    lambda order_id: RepairSheet.objects.filter(work_order_id=order_id).select_related("accepted_by")[:1]
+)
+
+
 def repair_of_order(actor, order) -> RepairSheet | None:
-    """The sheet of an order in hand (the detail page's, with its customer, department and staff): read in the
-    actor's scope without joining the order and its rows again."""
-    sheet = repair_sheets_for(actor).select_related("accepted_by").filter(work_order_id=order.pk).first()
+    """The sheet of an order in hand (the detail page's, with its customer, department and staff): the actor's
+    scope checked on the order, so the read neither joins the order again nor is compiled again."""
+    if not may_see_repair_of(actor, order):
+        return None
+    sheet = next(iter(_SHEET_OF_ORDER(order.pk)), None)
     if sheet is not None:
         sheet.work_order = order
         if sheet.site_id == order.site_id:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import site_ids_for
 from kefu.core.errors import not_found
+from kefu.core.prepared import PreparedRead
 from kefu.tickets.transitions import is_open
 
 from . import calendar_store
@@ -26,10 +27,20 @@ def clocks_for(actor) -> QuerySet[WorkOrderClock]:
     return WorkOrderClock.objects.filter(work_order__site_id__in=site_ids_for(actor))
 
 
+_CLOCKS_OF_ORDER = PreparedRead(
+    lambda order_id: WorkOrderClock.objects.filter(work_order_id=order_id).select_related("policy").order_by("metric")
+)
+_ESCALATIONS_OF_ORDER = PreparedRead(
+    lambda order_id: Escalation.objects.filter(work_order_id=order_id)
+    .select_related("created_by")
+    .order_by("created_at", "id")
+)
+
+
 def clocks_of_order(actor, order) -> list[WorkOrderClock]:
     if order.site_id not in site_ids_for(actor):
         raise not_found()
-    return list(WorkOrderClock.objects.filter(work_order=order).select_related("policy").order_by("metric"))
+    return _CLOCKS_OF_ORDER(order.pk)
 
 
 def compliance_report(actor, *, start: datetime, end: datetime, group_by: str = "site", site_id=None) -> list[dict]:
@@ -82,10 +93,10 @@ def breaches_for(actor, *, start: datetime, end: datetime, site_id=None, limit: 
     return list(qs[:limit])
 
 
-def escalations_for_order(actor, order) -> QuerySet[Escalation]:
+def escalations_for_order(actor, order) -> list[Escalation]:
     if order.site_id not in site_ids_for(actor):
         raise not_found()
-    return Escalation.objects.filter(work_order=order).select_related("created_by").order_by("created_at")
+    return _ESCALATIONS_OF_ORDER(order.pk)
 
 
 def policies() -> QuerySet[SlaPolicy]:

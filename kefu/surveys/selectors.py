@@ -23,6 +23,7 @@ from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import site_ids_for
 from kefu.core import extensions
 from kefu.core.errors import CoreError, ServiceError, not_found
+from kefu.core.prepared import PreparedRead
 from kefu.tickets.models import Channel, WorkOrderType
 
 from .models import ClosureSurveyRule, Survey, SurveyCampaign, SurveyStatus, SurveyTemplate
@@ -87,12 +88,19 @@ def answers_of(survey: Survey) -> list:
     return list(survey.answers.select_related("question").order_by("question__position"))
 
 
+_SURVEY_OF_ORDER = PreparedRead(
+    lambda order_id, site_id: Survey.objects.filter(work_order_id=order_id, site_id=site_id).order_by("-id")[:1]
+)
+
+
 def survey_for_order(actor, order) -> Survey | None:
     if not has_capability(actor, Capability.PERFORM_FOLLOW_UP) and not has_capability(
         actor, Capability.VIEW_SATISFACTION
     ):
         return None
-    return Survey.objects.filter(work_order=order, site_id__in=site_ids_for(actor)).first()
+    if order.site_id not in site_ids_for(actor):
+        return None
+    return next(iter(_SURVEY_OF_ORDER(order.pk, order.site_id)), None)
 
 
 # --- CSAT ---------------------------------------------------------------------------------------------------

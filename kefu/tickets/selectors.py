@@ -15,6 +15,7 @@ from kefu.accounts.models import User
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import department_ids_for, site_ids_for, sites_for
 from kefu.core.errors import not_found
+from kefu.core.prepared import PreparedRead
 
 from .models import Attachment, WorkOrder, WorkOrderEvent
 from .transitions import OPEN_STATUSES, Action, Status, allowed_actions, is_open
@@ -365,8 +366,18 @@ def _page_rows(qs, order, sort_field, desc, limit, filters, actor, related=None,
     return rows
 
 
-def timeline_for(order: WorkOrder) -> QuerySet[WorkOrderEvent]:
-    return order.events.select_related("actor").order_by("created_at", "id")
+_EVENTS_OF_ORDER = PreparedRead(
+    lambda order_id: WorkOrderEvent.objects.filter(work_order_id=order_id)
+    .select_related("actor")
+    .order_by("created_at", "id")
+)
+
+
+def timeline_for(order: WorkOrder) -> list[WorkOrderEvent]:
+    events = _EVENTS_OF_ORDER(order.pk)
+    for event in events:
+        event.work_order = order
+    return events
 
 
 def attachments_for(order: WorkOrder) -> QuerySet[Attachment]:

@@ -78,3 +78,24 @@ def test_other_site_cannot_confirm(completed, outsider):
     with pytest.raises(ServiceError) as exc:
         fieldwork.confirm_by_customer(completed, actor=outsider, name="张伟", confirmed_at=later(0))
     assert exc.value.status == 404
+
+
+def test_the_detail_panels_rule_for_an_order_in_hand_is_the_scope_of_repair_sheets_for(
+    make_repair,
+    make_order,
+    agent,
+    supervisor,
+    finance,
+    technician,
+    guard,
+    outsider,
+    other_site_technician,
+    security_dept,
+):
+    ours, theirs = make_repair(), make_repair(department_id=security_dept.id, fault="单元门禁失灵")
+    inquiry = make_order(type="inquiry")
+    for actor in (agent, supervisor, finance, technician, guard, outsider, other_site_technician):
+        for order in (ours.work_order, theirs.work_order, inquiry):
+            scoped = selectors.repair_sheets_for(actor).filter(work_order_id=order.pk).exists()
+            assert selectors.may_see_repair_of(actor, order) == scoped, (actor, order)
+            assert (selectors.repair_of_order(actor, order) is not None) == scoped, (actor, order)
