@@ -118,6 +118,7 @@ if DATABASES["default"]["ENGINE"] == "kefu.core.postgresql" and os.environ.get("
     _pg["options"] = f"{_pg.get('options', '')} -c plan_cache_mode=force_custom_plan".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTHENTICATION_BACKENDS = ["kefu.core.authentication.KefuModelBackend"]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tickets:queue"

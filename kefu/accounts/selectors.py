@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from kefu.core.errors import not_found
+from kefu.core.prepared import PreparedRead
 
 from .models import Department, Role, Shop, Site, User
 from .permissions import Capability, has_capability
+
+_SITE_IDS_OF_USER = PreparedRead(lambda user_id: Site.objects.filter(staff__id=user_id).values_list("id", flat=True))
 
 
 def site_ids_for(actor) -> list[int]:
@@ -17,7 +20,7 @@ def site_ids_for(actor) -> list[int]:
         if actor.is_superuser or actor.is_system:
             cached = list(Site.objects.values_list("id", flat=True))
         else:
-            cached = list(actor.sites.values_list("id", flat=True))
+            cached = _SITE_IDS_OF_USER(actor.pk)
         actor._kefu_site_ids = cached
     return cached
 

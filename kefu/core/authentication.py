@@ -1,14 +1,17 @@
-"""API token authentication (module of its own: DRF's settings import it while kefu.core.api is loading)."""
+"""API token and session authentication (module of its own: DRF's settings import it while kefu.core.api is
+loading)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from .prepared import PreparedRead
 from .rows import Columns, fetch_one
 
 
@@ -41,3 +44,19 @@ class KefuTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         token.user = user
         return user, token
+
+
+_USER_BY_ID = PreparedRead(lambda user_id: get_user_model().objects.filter(pk=user_id)[:1])
+
+
+class KefuModelBackend(ModelBackend):
+    """Django's ModelBackend, with the user of a session read by a prepared read: every page asks for it, and
+    compiling that query cost more than running it."""
+
+    def get_user(self, user_id):
+        try:
+            rows = _USER_BY_ID(int(user_id))
+        except (TypeError, ValueError, OverflowError):
+            return None
+        user = rows[0] if rows else None
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import Notification
+from .prepared import PreparedRead
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,17 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+_UNREAD_IDS = PreparedRead(
+    lambda user_id: Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+    .order_by("-id")
+    .values_list("id", flat=True)[: BELL_CAP + 1]
+)
+
+
 def unread_badge(user) -> int:
     """The bell's count, on every page: at most BELL_CAP + 1 rows are counted (the bell then says 99+), so an inbox
     nobody reads (a supervisor sent every breach of a busy month) does not make every page count all of it."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).values("id")[: BELL_CAP + 1].count()
+    return len(_UNREAD_IDS(user.pk))
 
 
 def mark_read(user, notification_ids=None) -> int:

@@ -19,11 +19,14 @@ from inspect import signature
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet, prefetch_related_objects
-from django.db.models.query import get_related_populators
+from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
 
 # Values no id will have, inside a 32-bit integer field's range (out of range the ORM drops the filter): each
 # marks where one argument lands in the compiled parameters.
 _MARK_BASE = -2_147_000_000
+
+
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 class _Shape:
@@ -37,27 +40,28 @@ class _Shape:
         found = sorted(i for _pos, i in self.slots)
         if found != list(range(arity)):
             raise ValueError(f"each argument must reach the SQL once as a parameter (found {found} of {arity})")
-        if (
-            compiler.has_extra_select
-            or queryset._known_related_objects
-            or queryset._iterable_class.__name__ != ("ModelIterable")
-        ):
-            raise ValueError("a prepared read returns model instances of a plain QuerySet")
+        self.flat = queryset._iterable_class is FlatValuesListIterable
+        if compiler.has_extra_select or queryset._known_related_objects:
+            raise ValueError("a prepared read is a plain QuerySet")
+        if not (self.flat or queryset._iterable_class is ModelIterable):
+            raise ValueError("a prepared read returns model instances, or one column (values_list(flat=True))")
         self.sql, self.params = sql, list(params)
         self.compiler = compiler
         self.fields = [s[0] for s in compiler.select[: compiler.col_count]]
+        self.prefetch = list(queryset._prefetch_related_lookups)
+        if self.flat:
+            return
         info = compiler.klass_info
         self.model = info["model"]
         self.start, self.end = info["select_fields"][0], info["select_fields"][-1] + 1
         self.init_list = [f[0].target.attname for f in compiler.select[self.start : self.end]]
         self.populators = get_related_populators(info, compiler.select, alias)
         self.annotations = dict(compiler.annotation_col_map or {})
-        self.prefetch = list(queryset._prefetch_related_lookups)
 
 
 class PreparedRead:
     """`PreparedRead(lambda order_id: Model.objects.filter(order_id=order_id).order_by("id"))`; call it with the
-    values to get the list the QuerySet would have given."""
+    values to get the list the QuerySet would have given (instances, or the values of a flat values_list)."""
 
     def __init__(self, build: Callable[..., QuerySet]):
         self._build = build
@@ -90,6 +94,8 @@ class PreparedRead:
     def __call__(self, *values, using: str = DEFAULT_DB_ALIAS) -> list:
         if len(values) != self._arity:
             raise TypeError(f"expected {self._arity} values, got {len(values)}")
+        if any(not _INT64[0] <= v <= _INT64[1] for v in values if isinstance(v, int)):
+            return []  # no row has such an id; the databases would refuse the value (as the ORM answers: none)
         shape = self._shape(using)
         params = list(shape.params)
         for pos, i in shape.slots:
@@ -107,6 +113,9 @@ class PreparedRead:
                 for convert in convs:
                     value = convert(value, expression, connection)
                 row[pos] = value
+            if shape.flat:
+                objects.append(row[0])
+                continue
             obj = shape.model.from_db(using, shape.init_list, row[shape.start : shape.end])
             for populator in shape.populators:
                 populator.populate(row, obj)

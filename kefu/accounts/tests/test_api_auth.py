@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from kefu.core.tests.fixtures import make_staff
 from kefu.tickets.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,24 @@ def test_reference_lists_are_scoped_and_never_show_staff_phones(agent, technicia
     other.force_login(outsider)
     assert other.get("/api/v1/departments/").json()["results"] == []
     assert other.get("/api/v1/shops/").json()["results"] == []
+
+
+def test_a_session_ends_when_its_user_is_deactivated_or_deleted_or_changes_password(agent, site):
+    # KefuModelBackend reads a session's user with a prepared read: the same answers as Django's ModelBackend.
+    from django.test import Client
+
+    client = Client()
+    assert client.login(username="agent", password="pass-1234")
+    assert client.get("/api/v1/me/").json()["username"] == "agent"
+    type(agent).objects.filter(pk=agent.pk).update(is_active=False)
+    assert client.get("/api/v1/me/").status_code in (401, 403)
+    assert client.get("/work-orders/").status_code == 302  # back to the login page
+    type(agent).objects.filter(pk=agent.pk).update(is_active=True)
+    assert client.get("/api/v1/me/").status_code == 200
+    agent.set_password("another-pass-5678")
+    agent.save(update_fields=["password"])
+    assert client.get("/api/v1/me/").status_code in (401, 403)
+    other = make_staff("other", "agent", sites=[site])
+    client.force_login(other)
+    type(other).objects.filter(pk=other.pk).delete()
+    assert client.get("/work-orders/").status_code == 302

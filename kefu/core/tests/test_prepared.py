@@ -131,3 +131,15 @@ def test_threads_share_the_shape_each_on_its_own_connection(site, agent, custome
     for t in threads:
         t.join()
     assert errors == [] and results == expected
+
+
+def test_a_flat_values_list_gives_the_converted_values(site, other_site):
+    codes = PreparedRead(lambda site_id: Department.objects.filter(site_id=site_id).values_list("id", flat=True))
+    first = Department.objects.create(site=site, name="保安部")
+    Department.objects.create(site=other_site, name="保洁部")
+    assert codes(site.pk) == list(Department.objects.filter(site=site).values_list("id", flat=True)) == [first.pk]
+
+
+def test_an_id_no_database_can_hold_finds_nothing_instead_of_failing():
+    # As the ORM answers such a lookup: an empty result, never a database error (a 500 on /work-orders/<huge>/).
+    assert EVENTS(2**63) == [] and EVENTS(-(2**63) - 1) == [] and EVENTS(2**63 - 1) == []

@@ -96,8 +96,9 @@ def test_detail_carries_version_as_etag(api, make_order):
 
 
 def test_detail_by_unknown_id_is_a_structured_404(api):
-    response = api.get(f"{LIST}999999/")
-    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    for key in ("999999", str(2**63), "9" * 40):
+        response = api.get(f"{LIST}{key}/")
+        assert response.status_code == 404 and response.json()["code"] == "not_found", key
 
 
 def test_emoji_round_trips(api, payload):

@@ -79,10 +79,28 @@ def test_an_outsider_sees_no_order_of_another_site_in_any_selector(world, outsid
 
 
 def test_garbage_keys_are_not_found(world, agent):
-    for key in (None, "", "abc", "GD-19700101-0001", -1, 10**12, "1; DROP TABLE"):
+    for key in (None, "", "abc", "GD-19700101-0001", -1, 10**12, 2**63, 10**30, "9" * 40, "1; DROP TABLE"):
         assert _not_found(lambda k=key: selectors.get_work_order_for(agent, k))
     for key in (None, "x", 10**12):
         assert _not_found(lambda k=key: selectors.get_attachment_for(agent, k))
+
+
+def test_the_rule_for_one_order_in_hand_is_the_scope_of_work_orders_for(
+    world, agent, technician, finance, supervisor, outsider, site, other_site
+):
+    # get_work_order_for reads the row by id and checks may_see_order on it: the two must never disagree.
+    both = make_staff("roaming", "supervisor", sites=[site, other_site])
+    root = make_staff("root", "admin", is_superuser=True, is_staff=True)
+    orders = list(WorkOrder.objects.order_by("id"))
+    assert len(orders) == 4
+    for actor in (agent, technician, finance, supervisor, outsider, both, root):
+        scoped = _ids(selectors.work_orders_for(actor))
+        for order in orders:
+            assert selectors.may_see_order(actor, order) == (order.pk in scoped), (actor, order)
+            if order.pk in scoped:
+                assert selectors.get_work_order_for(actor, order.pk) == order
+            else:
+                assert _not_found(lambda a=actor, o=order: selectors.get_work_order_for(a, o.pk))
 
 
 def test_an_agent_sees_every_order_of_his_site_and_finds_it_by_id_and_number(world, agent):

@@ -493,6 +493,9 @@ def test_another_sites_order_is_404_for_reading_and_acting(client, outsider, mak
     order = make_order()
     client.force_login(outsider)
     assert client.get(reverse("tickets:detail", args=[order.pk])).status_code == 404
+    # An id no database column holds is not found either, never a database error.
+    assert client.get(f"/work-orders/{2**63}/").status_code == 404
+    assert client.get(f"/work-orders/{'9' * 40}/").status_code == 404
     assert post_action(client, order, "accept").status_code == 404
     order.refresh_from_db()
     assert order.status == "new"
