@@ -318,7 +318,7 @@ def _ids(**kw):
     return serializers.ListField(child=id_field(), required=False, **kw)
 
 
-class QueueQuerySerializer(serializers.Serializer):
+class QueueQuerySerializer(InputSerializer):
     scope = serializers.ChoiceField(choices=SCOPES, default="team", help_text="mine, team or department.")
     status = serializers.ListField(child=serializers.ChoiceField(choices=Status.choices), required=False)
     type = serializers.ListField(child=serializers.ChoiceField(choices=WorkOrderType.choices), required=False)
