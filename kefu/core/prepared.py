@@ -63,9 +63,10 @@ class PreparedRead:
     """`PreparedRead(lambda order_id: Model.objects.filter(order_id=order_id).order_by("id"))`; call it with the
     values to get the list the QuerySet would have given (instances, or the values of a flat values_list)."""
 
-    def __init__(self, build: Callable[..., QuerySet]):
+    def __init__(self, build: Callable[..., QuerySet], *, arity: int | None = None):
         self._build = build
-        self._arity = len(signature(build).parameters)
+        # `arity` for a build taking *args (one shape per count of values, e.g. a page of ids).
+        self._arity = len(signature(build).parameters) if arity is None else arity
         self._shapes: dict[str, _Shape] = {}
         self._lock = threading.Lock()
         # Converters are bound to a connection, and connections to a thread.

@@ -360,15 +360,30 @@ def _split_ids(qs, order, sort_field, desc, limit, filters, actor) -> list[int]:
     return [order_id for _, order_id in keys[:limit]]
 
 
+_PAGE_READS: dict[tuple, PreparedRead] = {}
+
+
+def _page_read(count: int, related: tuple) -> PreparedRead:
+    """The rows of `count` ids with the queue's columns: one prepared shape per page length and joins."""
+    read = _PAGE_READS.get((count, related))
+    if read is None:
+        read = _PAGE_READS.setdefault(
+            (count, related),
+            PreparedRead(
+                lambda *ids: _queue_columns(WorkOrder.objects.filter(id__in=ids), related).order_by(), arity=count
+            ),
+        )
+    return read
+
+
 def _fetch_page(ids, actor, related) -> list[WorkOrder] | None:
     """The rows of `ids` in that order, or None when one left the actor's sight between the two reads
     (transferred away): the caller then reads the page in one go instead."""
     if not ids:
         return []
-    # By id within the actor's scope only: with the page's filters repeated, SQLite walked the filter's index
-    # (every dated in-progress row of a site for the deadline sort) instead of 26 primary-key lookups.
-    page = work_orders_for(actor).filter(id__in=ids)
-    by_id = {row.id: row for row in _queue_columns(page, related).order_by()}
+    # By id, the actor's scope checked on each row: with the page's filters repeated, SQLite walked the filter's
+    # index (every dated in-progress row of a site for the deadline sort) instead of 26 primary-key lookups.
+    by_id = {row.id: row for row in _page_read(len(ids), tuple(related))(*ids) if may_see_order(actor, row)}
     return [by_id[i] for i in ids] if len(by_id) == len(ids) else None
 
 
