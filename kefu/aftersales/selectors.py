@@ -7,9 +7,10 @@ from django.db.models import QuerySet
 from kefu.accounts.models import Role
 from kefu.accounts.selectors import site_ids_for
 from kefu.core.errors import not_found
+from kefu.core.prepared import PreparedRead
 from kefu.tickets.selectors import get_work_order_for
 
-from .models import AfterSalesCase, ReturnRequest, ReturnStatus, WarrantyRule
+from .models import AfterSalesCase, AfterSalesEvent, RepairRecord, ReturnRequest, ReturnStatus, Shipment, WarrantyRule
 
 _CASE_RELATED = ("work_order__site", "work_order__shop", "work_order__customer", "rule")
 
@@ -30,13 +31,35 @@ def get_rule_for(actor, rule_id) -> WarrantyRule:
         raise not_found() from None
 
 
+# The detail page's reads of a case, compiled once (kefu.core.prepared).
+_CASE_OF_ORDER = PreparedRead(
+    lambda order_id: AfterSalesCase.objects.filter(work_order_id=order_id).select_related("rule", "overridden_by")[:1]
+)
+_REPAIRS = PreparedRead(
+    lambda case_id: RepairRecord.objects.filter(case_id=case_id)
+    .select_related("technician")
+    .order_by("recorded_at", "id")
+)
+_SHIPMENTS = PreparedRead(lambda case_id: Shipment.objects.filter(case_id=case_id).order_by("direction"))
+_RETURN = PreparedRead(lambda case_id: ReturnRequest.objects.filter(case_id=case_id)[:1])
+_EVENTS = PreparedRead(
+    lambda case_id: AfterSalesEvent.objects.filter(case_id=case_id).select_related("actor").order_by("id")
+)
+
+
 def case_for_order(order) -> AfterSalesCase | None:
     """The case of an order in hand (as get_work_order_for returns it): the order and its site, shop and
     customer are not read again, which took most of the detail page's after-sales panel."""
-    case = AfterSalesCase.objects.select_related("rule", "overridden_by").filter(work_order_id=order.pk).first()
+    case = next(iter(_CASE_OF_ORDER(order.pk)), None)
     if case is not None:
         case.work_order = order
     return case
+
+
+def _of_case(rows, case):
+    for row in rows:
+        row.case = case
+    return rows
 
 
 def get_case_for(actor, work_order_id) -> AfterSalesCase:
@@ -52,10 +75,10 @@ def get_case_for(actor, work_order_id) -> AfterSalesCase:
 def case_history(case: AfterSalesCase) -> dict:
     """Everything recorded on the case, in two or three queries (the panel and the API share it)."""
     return {
-        "repairs": list(case.repairs.select_related("technician")),
-        "shipments": {s.direction: s for s in case.shipments.all()},
-        "return_request": ReturnRequest.objects.filter(case=case).first(),
-        "events": list(case.events.select_related("actor").order_by("id")),
+        "repairs": _of_case(_REPAIRS(case.pk), case),
+        "shipments": {s.direction: s for s in _of_case(_SHIPMENTS(case.pk), case)},
+        "return_request": next(iter(_of_case(_RETURN(case.pk), case)), None),
+        "events": _of_case(_EVENTS(case.pk), case),
     }
 
 

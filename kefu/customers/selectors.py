@@ -11,6 +11,7 @@ from kefu.accounts.selectors import site_ids_for
 from kefu.core.api import MAX_ID
 from kefu.core.errors import CoreError, ServiceError, not_found
 from kefu.core.phones import search_digits
+from kefu.core.prepared import PreparedRead
 from kefu.core.rows import Columns, fetch_one
 
 from .models import Customer, CustomerDocument, CustomerExport, CustomerPhone, EnterpriseContact
@@ -131,6 +132,17 @@ def primary_phones_for(actor, customer_ids) -> dict[int, CustomerPhone]:
     for phone in rows:
         out.setdefault(phone.customer_id, phone)
     return out
+
+
+_PHONES_OF_CUSTOMER = PreparedRead(
+    lambda customer_id: CustomerPhone.objects.filter(customer_id=customer_id).order_by("-is_primary", "id")
+)
+
+
+def primary_phone_for(actor, customer_id) -> CustomerPhone | None:
+    """primary_phones_for of one customer (a detail page's), by a prepared read: a customer has a few numbers."""
+    sites = site_ids_for(actor)
+    return next((p for p in _PHONES_OF_CUSTOMER(customer_id) if p.site_id in sites), None)
 
 
 def contacts_for(customer) -> list:

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from kefu.accounts.selectors import site_ids_for
 from kefu.core.errors import not_found
+from kefu.core.prepared import PreparedRead
 from kefu.tickets.models import WorkOrder, WorkOrderType
 from kefu.tickets.transitions import OPEN_STATUSES
 
@@ -84,8 +85,15 @@ def get_lost_person_for(actor, work_order_id) -> LostPersonReport:
         raise not_found() from None
 
 
+_LOST_PERSON_OF_ORDER = PreparedRead(
+    lambda order_id: LostPersonReport.objects.filter(work_order_id=order_id)
+    .select_related("resolved_by")
+    .order_by("pk")[:1]
+)
+
+
 def lost_person_for_order(order: WorkOrder) -> LostPersonReport | None:
-    return LostPersonReport.objects.filter(work_order=order).select_related("resolved_by").first()
+    return next(iter(_LOST_PERSON_OF_ORDER(order.pk)), None)
 
 
 def broadcasts_of(report: LostPersonReport):

@@ -12,9 +12,10 @@ from django.db.models.functions import TruncMonth
 from kefu.accounts.selectors import sites_for
 from kefu.core.errors import not_found
 from kefu.core.phones import mask_phone, parse_phone
+from kefu.core.prepared import PreparedRead
 from kefu.tickets.selectors import work_orders_for
 
-from .models import Decision, Inquiry, Suggestion, SuggestionCategory
+from .models import Decision, Inquiry, Suggestion, SuggestionCategory, SuggestionEvent
 from .services import site_categories_q
 from .transitions import Stage
 
@@ -32,19 +33,29 @@ def get_suggestion_for(actor, pk) -> Suggestion:
         raise not_found() from None
 
 
+# The detail page's reads, compiled once (kefu.core.prepared).
+_SUGGESTION_OF_ORDER = PreparedRead(
+    lambda order_id: Suggestion.objects.select_related(
+        "category", "evaluated_by", "forwarded_to", "forwarded_to_department", "decided_by", "plan_owner"
+    ).filter(work_order_id=order_id)[:1]
+)
+_INQUIRY_OF_ORDER = PreparedRead(
+    lambda order_id: Inquiry.objects.select_related("answered_by").filter(work_order_id=order_id)[:1]
+)
+_SUGGESTION_EVENTS = PreparedRead(
+    lambda suggestion_id: SuggestionEvent.objects.filter(suggestion_id=suggestion_id)
+    .select_related("actor")
+    .order_by("created_at", "id")
+)
+
+
 def suggestion_of_order(order) -> Suggestion | None:
     """The suggestion row of an order the caller already read through a scoped selector."""
-    return (
-        Suggestion.objects.select_related(
-            "category", "evaluated_by", "forwarded_to", "forwarded_to_department", "decided_by", "plan_owner"
-        )
-        .filter(work_order_id=order.pk)
-        .first()
-    )
+    return next(iter(_SUGGESTION_OF_ORDER(order.pk)), None)
 
 
 def inquiry_of_order(order) -> Inquiry | None:
-    return Inquiry.objects.select_related("answered_by").filter(work_order_id=order.pk).first()
+    return next(iter(_INQUIRY_OF_ORDER(order.pk)), None)
 
 
 def categories_for_site(site_id) -> QuerySet[SuggestionCategory]:
@@ -59,7 +70,10 @@ def categories_for(actor) -> QuerySet[SuggestionCategory]:
 
 
 def events_of(suggestion: Suggestion) -> list:
-    return list(suggestion.events.select_related("actor").order_by("created_at", "id"))
+    events = _SUGGESTION_EVENTS(suggestion.pk)
+    for event in events:
+        event.suggestion = suggestion
+    return events
 
 
 def _period(sites, date_from: date | None, date_to: date | None, field: str = "recorded_at") -> Q:

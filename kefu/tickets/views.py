@@ -23,7 +23,7 @@ from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import department_ids_for, sites_for, staff_phone_for
 from kefu.core.errors import CoreError, ServiceError
 from kefu.core.views import add_service_error, not_found_as_404
-from kefu.customers.selectors import lookup_by_phone_prefix, primary_phones_for
+from kefu.customers.selectors import lookup_by_phone_prefix, primary_phone_for, primary_phones_for
 
 from . import forms, selectors, services
 from .models import Channel, Priority, WorkOrderType
@@ -380,7 +380,7 @@ def render_detail(request, order, *, failed=None, status=200, extra=None):
     attachments = selectors.attachments_among(order, events)
     customer_phone = None
     if order.customer_id:
-        customer_phone = primary_phones_for(actor, [order.customer_id]).get(order.customer_id)
+        customer_phone = primary_phone_for(actor, order.customer_id)
     return render(
         request,
         "tickets/detail.html",

@@ -42,6 +42,22 @@ def test_an_outsider_sees_no_customer_or_phone_of_another_site(customer, foreign
     assert _ids(selectors.search_customers(outsider, "138")) == {foreign.pk}
     assert _ids(selectors.search_customers(outsider, site_id=customer.site_id)) == set()
     assert set(selectors.primary_phones_for(outsider, [customer.pk, foreign.pk])) == {foreign.pk}
+    assert selectors.primary_phone_for(outsider, customer.pk) is None
+
+
+def test_one_customers_primary_phone_is_the_one_the_list_shows(customer, agent):
+    from kefu.customers import services
+    from kefu.customers.models import CustomerPhone
+
+    second = services.add_customer_phone(customer, actor=agent, number="021-62345678")
+    for primary in (None, second):
+        if primary is not None:
+            CustomerPhone.objects.filter(customer=customer).update(is_primary=False)
+            CustomerPhone.objects.filter(pk=primary.pk).update(is_primary=True)
+        expected = selectors.primary_phones_for(agent, [customer.pk])[customer.pk]
+        got = selectors.primary_phone_for(agent, customer.pk)
+        assert (got.pk, got.national, got.is_primary) == (expected.pk, expected.national, expected.is_primary)
+    assert got.pk == second.pk
 
 
 def test_an_agent_sees_only_his_sites_customers(customer, foreign, agent):
