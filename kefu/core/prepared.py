@@ -24,8 +24,6 @@ from django.db.models.query import FlatValuesListIterable, ModelIterable, get_re
 # Values no id will have, inside a 32-bit integer field's range (out of range the ORM drops the filter): each
 # marks where one argument lands in the compiled parameters.
 _MARK_BASE = -2_147_000_000
-
-
 _INT64 = (-(2**63), 2**63 - 1)
 
 

@@ -62,15 +62,7 @@ def _form(choices: _Choices, key, form_class, order, failed, initial=None):
 # open inquiry's page.
 def _fold(request, order, choices, failed, *, key, step, label, url, form_class, initial=None, style="", shown=False):
     opened = shown or bool(failed and failed[0] == key) or request.GET.get("open") == key
-    item = {
-        "key": step,
-        "open_key": key,
-        "label": label,
-        "url": url,
-        "style": style,
-        "open": opened,
-        "lazy": not opened,
-    }
+    item = {"key": step, "open_key": key, "label": label, "url": url, "style": style, "open": opened}
     if opened:
         item["form"] = _form(choices, key, form_class, order, failed, initial)
     return item

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import zoneinfo
 from dataclasses import dataclass, field
@@ -360,20 +361,12 @@ def _split_ids(qs, order, sort_field, desc, limit, filters, actor) -> list[int]:
     return [order_id for _, order_id in keys[:limit]]
 
 
-_PAGE_READS: dict[tuple, PreparedRead] = {}
-
-
+@functools.cache
 def _page_read(count: int, related: tuple) -> PreparedRead:
     """The rows of `count` ids with the queue's columns: one prepared shape per page length and joins."""
-    read = _PAGE_READS.get((count, related))
-    if read is None:
-        read = _PAGE_READS.setdefault(
-            (count, related),
-            PreparedRead(
-                lambda *ids: _queue_columns(WorkOrder.objects.filter(id__in=ids), related).order_by(), arity=count
-            ),
-        )
-    return read
+    return PreparedRead(
+        lambda *ids: _queue_columns(WorkOrder.objects.filter(id__in=ids), related).order_by(), arity=count
+    )
 
 
 def _fetch_page(ids, actor, related) -> list[WorkOrder] | None:
