@@ -8,8 +8,8 @@ from kefu.tickets.transitions import OPEN_STATUSES
 from . import services
 
 
-def _creating(*, work_order, **_):
-    services.plan_clocks(work_order)
+def _creating(*, work_order, actor, **_):
+    services.plan_clocks(work_order, actor=actor)
 
 
 def _created(*, work_order, actor, **_):

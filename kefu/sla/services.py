@@ -17,6 +17,7 @@ from kefu.accounts.models import Role, User
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import get_site_for
 from kefu.core.errors import CoreError, ServiceError
+from kefu.core.inserts import Rows
 from kefu.core.notifications import notify
 from kefu.tickets.models import Priority, WorkOrder
 from kefu.tickets.selectors import works_on
@@ -142,12 +143,34 @@ def _plan(order: WorkOrder) -> tuple[SlaPolicy | None, list[WorkOrderClock]]:
     return policy, [_new_clock(order, policy, target, order.created_at, cal) for target in targets]
 
 
-def plan_clocks(order: WorkOrder) -> None:
-    """Before a new order is written: its clocks (unsaved, kept on the instance for start_clocks) and the
-    deadline summary on the order itself, so the create inserts it with its due_at instead of updating an
-    indexed column afterwards, and the calendar work is done before the write lock is taken."""
+def _started_events(order, actor, policy, made) -> list[SlaEvent]:
+    return [
+        SlaEvent(
+            work_order=order,
+            actor=actor,
+            metric=clock.metric,
+            event_type="clock_started",
+            old=None,
+            new={
+                "due_at": clock.due_at,
+                "policy": policy.pk,
+                "policy_version": policy.version,
+                "uncertain": clock.uncertain,
+            },
+            note="",
+        )
+        for clock in made
+    ]
+
+
+def plan_clocks(order: WorkOrder, *, actor) -> None:
+    """Before a new order is written: its clocks and their events (unsaved, their values taken, kept on the
+    instance for start_clocks) and the deadline summary on the order itself, so the create inserts it with its
+    due_at instead of updating an indexed column afterwards, and the calendar work is done before the write lock
+    is taken."""
     policy, made = _plan(order)
-    order._sla_plan = (policy, made)
+    rows = (Rows(made), Rows(_started_events(order, actor, policy, made))) if made else ()
+    order._sla_plan = (policy, made, rows)
     order.due_at, order.sla_state = _summary([{"state": c.state, "due_at": c.due_at} for c in made])
 
 
@@ -159,31 +182,19 @@ def has_pending_plan(order: WorkOrder) -> bool:
 def start_clocks(order: WorkOrder, *, actor) -> list[WorkOrderClock]:
     """The clocks of an order that has none yet (a new one; the unique metric per order guarantees it).
 
-    Runs in every create, so the rows go in as one insert per table and the summary needs no re-read. Uses the
-    plan made before the insert when there is one (a create), else plans now (a bulk load, an upgrade)."""
-    policy, planned = order.__dict__.pop("_sla_plan", None) or _plan(order)
-    if policy is None:
+    Runs in every create, so the rows go in as one insert per table and the summary needs no re-read. Sends the
+    rows planned before the insert when there are (a create), else plans now (a bulk load, an upgrade)."""
+    plan = order.__dict__.pop("_sla_plan", None)
+    if plan is None:
+        policy, made = _plan(order)
+        rows = (Rows(made), Rows(_started_events(order, actor, policy, made))) if made else ()
+    else:
+        policy, made, rows = plan
+    if policy is None or not made:
         return []
-    made = WorkOrderClock.objects.bulk_create(planned)
-    SlaEvent.objects.bulk_create(
-        [
-            SlaEvent(
-                work_order_id=order.pk,
-                actor=actor,
-                metric=clock.metric,
-                event_type="clock_started",
-                old=None,
-                new={
-                    "due_at": clock.due_at,
-                    "policy": policy.pk,
-                    "policy_version": policy.version,
-                    "uncertain": clock.uncertain,
-                },
-                note="",
-            )
-            for clock in made
-        ]
-    )
+    for planned in rows:
+        planned.restate("work_order")  # the order had no id when they were planned
+        planned.send()
     _refresh_order(order, [{"state": clock.state, "due_at": clock.due_at} for clock in made])
     if hasattr(order, "written"):  # a create's instance: its answer shows these without a read
         order.written["clocks"] = sorted(made, key=lambda c: c.metric)

@@ -45,7 +45,11 @@ class Priority(models.IntegerChoices):
 class WorkOrder(CachedChoiceLabels, models.Model):
     """A work order (工单): every customer contact of every type becomes one."""
 
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="work_orders", verbose_name=_("site"))
+    # No single-column index where Meta.indexes has one that starts with the column and ends with the id (which
+    # SQLite's single-column index implicitly is): every create would update both.
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, db_index=False, related_name="work_orders", verbose_name=_("site")
+    )
     number = models.CharField(_("number"), max_length=32, unique=True)
     type = models.CharField(_("type"), max_length=20, choices=WorkOrderType.choices)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
@@ -54,6 +58,7 @@ class WorkOrder(CachedChoiceLabels, models.Model):
     customer = models.ForeignKey(
         Customer,
         on_delete=models.PROTECT,
+        db_index=False,  # wo_customer
         null=True,
         blank=True,
         related_name="work_orders",
@@ -163,8 +168,8 @@ class WorkOrderSequence(models.Model):
 class WorkOrderEvent(Event):
     """Timeline of a work order: status changes, assignments, transfers, replies, notes (append-only)."""
 
-    work_order = models.ForeignKey(
-        WorkOrder, on_delete=models.PROTECT, related_name="events", verbose_name=_("work order")
+    work_order = models.ForeignKey(  # indexed by wo_event_timeline
+        WorkOrder, on_delete=models.PROTECT, db_index=False, related_name="events", verbose_name=_("work order")
     )
 
     class Meta(Event.Meta):

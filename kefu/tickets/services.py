@@ -16,6 +16,7 @@ from kefu.accounts.selectors import get_site_for, site_ids_for
 from kefu.core import hooks
 from kefu.core.errors import CoreError, ServiceError, invalid, not_found
 from kefu.core.ids import next_id
+from kefu.core.inserts import Rows
 from kefu.core.validators import plain_text
 from kefu.customers.models import Customer
 from kefu.customers.selectors import site_and_customer_for_new_order
@@ -217,21 +218,25 @@ def create_work_order(
     )
     # Receivers fill the order's derived columns (its deadline) before it exists: one INSERT, no UPDATE after.
     hooks.fire(hooks.WORK_ORDER_CREATING, work_order=order, actor=actor)
+    events = _created_events(order, actor, named_assignee=named_assignee, accept_now=accept_now)
+    # The rows' values are taken now, outside the write lock; only the id and the number come later.
+    row, history = Rows([order], pk_given=True), Rows(events)
     # Everything above only reads. The day's number is a locked counter row (SQLite: the write lock itself) held
     # until COMMIT, and every create queues on it; so the order takes its id first, its dependents (SLA clocks)
     # go in before it, and only its own row and history follow the number.
     with transaction.atomic():
         order.pk = next_id(WorkOrder)
         order.written = {}  # the rows this create writes, by relation name: its answer needs no re-read
-        events = _created_events(order, actor, named_assignee=named_assignee, accept_now=accept_now)
         if accept_now:
             # Every transition is announced, this one too, before the creation (as when it was a second write).
             hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=Status.NEW, new=status)
         hooks.fire(hooks.WORK_ORDER_CREATED, work_order=order, actor=actor)
         order.number = events[0].new["number"] = next_number(site, now)
-        order.save(force_insert=True)
-        WorkOrderEvent.objects.bulk_create(events)
-        order.written["events"] = events
+        row.restate("id", "number")
+        history.restate("work_order")
+        history.restate("new", objs=events[:1])
+        row.send()
+        order.written["events"] = history.send()
     return order
 
 

@@ -22,9 +22,6 @@ def test_postgresql_binds_on_the_server_and_prepares_repeated_statements():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ['%"accounts_site"%'])
         assert cursor.fetchone()[0] >= 1
-        # Planned for each call's values, or a parameterised status could not pick a partial index.
-        cursor.execute("SHOW plan_cache_mode")
-        assert cursor.fetchone()[0] == "force_custom_plan"
 
 
 @pytest.mark.django_db
@@ -70,3 +67,29 @@ def test_postgresql_sends_a_few_rows_as_values_and_a_batch_through_unnest(make_o
     stored = WorkOrderEvent.objects.filter(work_order=order, event_type="note_added").order_by("id")
     assert [(e.old, e.new) for e in stored] == [(e.old, e.new) for e in made]
     assert all(e.pk for e in made)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_write_transactions_reuse_plans_and_reads_keep_custom_plans():
+    """Reads are planned for each call's values, or a parameterised status could not pick a partial index.
+    Inside a transaction (every write) statements and COMMIT's foreign-key checks may use cached plans; the
+    setting ends with the transaction, and reads outside one keep plans made for their values."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from django.db import transaction
+
+    def mode():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            return cursor.fetchone()[0]
+
+    assert mode() == "force_custom_plan"
+    with transaction.atomic():
+        assert mode() == "auto"
+        with transaction.atomic():  # a savepoint keeps the transaction's setting
+            assert mode() == "auto"
+    assert mode() == "force_custom_plan"
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert mode() == "auto"
+        raise RuntimeError("rolled back")
+    assert mode() == "force_custom_plan"

@@ -1,0 +1,43 @@
+"""Schema changes written for the databases Kefu runs on, where Django's own operation would cost too much."""
+
+from __future__ import annotations
+
+from django.db import migrations
+
+
+def _column_indexes(schema_editor, table: str, column: str) -> list[str]:
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return sorted(
+        name
+        for name, c in constraints.items()
+        if c["index"] and not c["unique"] and not c["primary_key"] and c["columns"] == [column]
+    )
+
+
+def drop_column_index(app_label: str, model_name: str, field_name: str, field) -> migrations.SeparateDatabaseAndState:
+    """AlterField to `field` (the same column with db_index=False), done as DROP INDEX.
+
+    Django's SQLite backend alters a field by copying the table into a new one, every row of it, and the copy
+    loses the triggers that keep an event table append-only. Dropping the index changes nothing else.
+    """
+
+    def column(apps):
+        model = apps.get_model(app_label, model_name)
+        return model, model._meta.get_field(field_name)
+
+    def forward(apps, schema_editor):
+        model, old = column(apps)
+        for name in _column_indexes(schema_editor, model._meta.db_table, old.column):
+            schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
+
+    def backward(apps, schema_editor):
+        model, old = column(apps)
+        if not _column_indexes(schema_editor, model._meta.db_table, old.column):
+            schema_editor.execute(schema_editor._create_index_sql(model, fields=[old]))
+
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[migrations.AlterField(model_name, field_name, field)],
+        database_operations=[migrations.RunPython(forward, backward)],
+    )
