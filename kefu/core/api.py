@@ -139,15 +139,18 @@ _SHAREABLE = (str, int, float, bool, type(None), Promise, list, tuple)
 
 
 def _fresh_field(field: serializers.Field) -> serializers.Field:
-    """A new, unbound copy of a declared field. DRF deep-copies every declared field for every request; for a
-    field whose arguments are plain values (limits, choices, messages, an immutable default) a new instance
-    from the same arguments is the same field, at a fraction of the cost (a create's fields took 5 % of it)."""
+    """A new, unbound copy of a declared field. DRF deep-copies every declared field for every request; a field
+    whose arguments are plain values (limits, choices, messages, an immutable default) holds no state beyond
+    them until bind() sets its name and parent on the copy, so a shallow copy is the same field, at a fraction of
+    the cost (building a create's sixteen fields anew took a tenth of its CPU)."""
     kwargs = field._kwargs
     if field._args or not all(isinstance(v, _SHAREABLE) or k == "validators" for k, v in kwargs.items()):
         return copy.deepcopy(field)
     if any(isinstance(v, list | tuple) and k not in ("choices", "validators") for k, v in kwargs.items()):
         return copy.deepcopy(field)  # a list default would be shared by every request
-    return field.__class__(**kwargs)
+    clone = field.__class__.__new__(field.__class__)
+    clone.__dict__.update(field.__dict__)
+    return clone
 
 
 class InputSerializer(serializers.Serializer):

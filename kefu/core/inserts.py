@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import models as m
@@ -40,20 +41,24 @@ def _statement(alias: str, model, fields, objs, returning: bool) -> str:
     return _statements[key]
 
 
-# Field classes whose value of this exact type (or None) the backends send unchanged: get_db_prep_save returns it
-# as it is (CharField's to_python, IntegerField's int(), the backends' adapt_integerfield_value), so it is taken
-# as it is. Subclasses and other types take the field's own path. Most of a create's values are these.
-_PLAIN = {
+# Field classes whose value of a given type the ORM would send as it is or through one backend call, so it is taken
+# so without the field's general path (most of a create's values are these; subclasses and other types take it):
+# text stays the same object (CharField.to_python), an int or a bool stays itself (int(), the backends'
+# adapt_integerfield_value), an aware instant goes through adapt_datetimefield_value alone.
+_FAST = {
     **dict.fromkeys((m.CharField, m.TextField), str),
     **dict.fromkeys((m.IntegerField, m.PositiveIntegerField, m.PositiveSmallIntegerField, m.BigAutoField), int),
     m.BooleanField: bool,
+    m.DateTimeField: datetime,
 }
 
 
-def _plain_type(field):
+def _fast_type(field):
     if type(field) is m.ForeignKey:
-        return _PLAIN.get(type(field.target_field))
-    return _PLAIN.get(type(field))
+        return _fast_type(field.target_field)
+    if type(field) is m.DateTimeField and (field.auto_now or field.auto_now_add):
+        return None  # pre_save sets those
+    return _FAST.get(type(field))
 
 
 class _Layout:
@@ -65,7 +70,7 @@ class _Layout:
         self.column = {}
         for i, f in enumerate(self.fields):
             self.column[f.name] = self.column[f.attname] = i
-        self.plain = [(f, f.attname, _plain_type(f), type(f) is m.ForeignKey) for f in self.fields]
+        self.plain = [(f, f.attname, _fast_type(f), type(f) is m.ForeignKey) for f in self.fields]
 
 
 _layouts: dict[tuple, _Layout] = {}
@@ -108,7 +113,15 @@ class Rows:
                 setattr(obj, attname, target.pk)  # the instance was given its id after it was linked
         if plain is not None:
             value = obj.__dict__.get(attname, _DEFERRED)  # their pre_save is the attribute itself
-            if value is None or type(value) is plain:
+            if value is None:
+                return value
+            if plain is str:
+                if isinstance(value, str):  # a TextChoices member too
+                    return value
+            elif plain is datetime:
+                if type(value) is datetime and value.tzinfo is not None:
+                    return self.connection.ops.adapt_datetimefield_value(value)
+            elif type(value) is plain:
                 return value
         value = field.pre_save(obj, add=True)
         if hasattr(value, "resolve_expression"):
@@ -139,3 +152,16 @@ class Rows:
             obj._state.adding = False
             obj._state.db = self.using
         return self.objs
+
+
+def send_together(*batches: Rows) -> None:
+    """Send the batches in order; on PostgreSQL in one round trip (psycopg's pipeline mode), for writes that hold
+    a lock until COMMIT: the lock then waits for one answer instead of one per statement."""
+    connection = batches[0].connection
+    if connection.vendor != "postgresql":
+        for batch in batches:
+            batch.send()
+        return
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        for batch in batches:
+            batch.send()

@@ -17,7 +17,7 @@ from kefu.accounts.models import Role, User
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import get_site_for
 from kefu.core.errors import CoreError, ServiceError
-from kefu.core.inserts import Rows
+from kefu.core.inserts import Rows, send_together
 from kefu.core.notifications import notify
 from kefu.tickets.models import Priority, WorkOrder
 from kefu.tickets.selectors import works_on
@@ -194,7 +194,7 @@ def start_clocks(order: WorkOrder, *, actor) -> list[WorkOrderClock]:
         return []
     for planned in rows:
         planned.restate("work_order")  # the order had no id when they were planned
-        planned.send()
+    send_together(*rows)
     _refresh_order(order, [{"state": clock.state, "due_at": clock.due_at} for clock in made])
     if hasattr(order, "written"):  # a create's instance: its answer shows these without a read
         order.written["clocks"] = sorted(made, key=lambda c: c.metric)

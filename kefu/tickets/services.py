@@ -16,7 +16,7 @@ from kefu.accounts.selectors import get_site_for, site_ids_for
 from kefu.core import hooks
 from kefu.core.errors import CoreError, ServiceError, invalid, not_found
 from kefu.core.ids import next_id
-from kefu.core.inserts import Rows
+from kefu.core.inserts import Rows, send_together
 from kefu.core.validators import plain_text
 from kefu.customers.models import Customer
 from kefu.customers.selectors import site_and_customer_for_new_order
@@ -235,8 +235,8 @@ def create_work_order(
         row.restate("id", "number")
         history.restate("work_order")
         history.restate("new", objs=events[:1])
-        row.send()
-        order.written["events"] = history.send()
+        send_together(row, history)
+        order.written["events"] = history.objs
     return order
 
 

@@ -33,6 +33,9 @@ def test_each_request_gets_its_own_unbound_fields():
         assert a[name] is not b[name] and a[name] is not _Body._declared_fields[name]
         assert a[name].parent is not b[name].parent
     assert a["tags"].child is not b["tags"].child  # a field holding a field is deep-copied
+    for name, declared in _Body._declared_fields.items():  # binding a copy leaves the declared field unbound
+        assert a[name].field_name == b[name].field_name == name
+        assert getattr(declared, "parent", None) is None and getattr(declared, "field_name", None) is None
 
 
 def test_the_copied_fields_refuse_and_accept_exactly_as_drf_deepcopies_do():

@@ -151,3 +151,25 @@ def test_a_big_batch_goes_to_bulk_create_on_postgresql(make_order, agent):
             Rows(batch).send()
     else:
         assert len({e.pk for e in Rows(batch).send()}) == SMALL_BATCH
+
+
+def test_batches_sent_together_are_written_together_or_not_at_all(make_order, agent):
+    """On PostgreSQL one round trip (pipeline mode): a refusal of the last statement still undoes the first."""
+    from kefu.core.inserts import send_together
+
+    order = make_order()
+    clock = order.clocks.first()
+    again = WorkOrderClock(**{f.attname: getattr(clock, f.attname) for f in WorkOrderClock._meta.concrete_fields})
+    again.pk = None
+    notes = _events(order, agent)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        send_together(Rows(notes), Rows([again]))
+    assert not WorkOrderEvent.objects.filter(work_order=order, event_type="note_added").exists()
+    notes = _events(order, agent)
+    more = _events(order, agent, 1)
+    with transaction.atomic():
+        send_together(Rows(notes), Rows(more))
+    assert all(e.pk for e in notes + more)
+    assert WorkOrderEvent.objects.filter(work_order=order, event_type="note_added").count() == 3
+    # The connection is usable afterwards, outside pipeline mode.
+    assert WorkOrder.objects.filter(pk=order.pk).exists()
