@@ -142,6 +142,8 @@ def _shallow_copy_is_fresh(field: serializers.Field) -> bool:
     """A field whose arguments are plain values (limits, choices, messages, an immutable default) holds no state
     beyond them until bind() sets its name and parent, so a shallow copy of it is a new field."""
     kwargs = field._kwargs
+    if isinstance(field, serializers.BaseSerializer):
+        return False  # a nested serializer keeps its bound fields once read
     if field._args or not all(isinstance(v, _SHAREABLE) or k == "validators" for k, v in kwargs.items()):
         return False
     # A list default would be shared by every request.

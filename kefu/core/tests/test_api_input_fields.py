@@ -8,7 +8,12 @@ from kefu.core.api import InputSerializer, id_field, line_field
 from kefu.tickets.models import Priority
 
 
+class _Address(serializers.Serializer):
+    city = line_field(10)
+
+
 class _Body(InputSerializer):
+    address = _Address(required=False)
     site = id_field()
     subject = line_field(20)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
@@ -17,6 +22,7 @@ class _Body(InputSerializer):
 
 
 class _Deep(serializers.Serializer):
+    address = _Address(required=False)
     site = id_field()
     subject = line_field(20)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
@@ -24,15 +30,17 @@ class _Deep(serializers.Serializer):
     labels = serializers.JSONField(required=False, default=["a"])
 
 
-BAD = {"site": 0, "subject": "<b>x</b>" + "长" * 30, "priority": 9, "tags": ["toolong"]}
+BAD = {"site": 0, "subject": "<b>x</b>" + "长" * 30, "priority": 9, "tags": ["toolong"], "address": {"city": "x" * 11}}
 
 
 def test_each_request_gets_its_own_unbound_fields():
+    assert _Body._declared_fields["address"].fields  # a nested serializer whose fields were read once
     a, b = _Body().fields, _Body().fields
     for name in a:
         assert a[name] is not b[name] and a[name] is not _Body._declared_fields[name]
         assert a[name].parent is not b[name].parent
     assert a["tags"].child is not b["tags"].child  # a field holding a field is deep-copied
+    assert a["address"].fields["city"] is not b["address"].fields["city"]  # so is a nested serializer
     for name, declared in _Body._declared_fields.items():  # binding a copy leaves the declared field unbound
         assert a[name].field_name == b[name].field_name == name
         assert getattr(declared, "parent", None) is None and getattr(declared, "field_name", None) is None
