@@ -13,7 +13,6 @@ No signals are sent, as with bulk_create. Expressions (F(), functions) are refus
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -22,8 +21,8 @@ from django.db import models as m
 from django.db.models import Model
 from django.db.models.sql import InsertQuery
 
+# Filled on first use; a race between threads only compiles the same statement twice.
 _statements: dict[tuple, str] = {}
-_statements_lock = threading.Lock()
 
 
 def _statement(alias: str, model, fields, objs, returning: bool) -> str:
@@ -36,8 +35,7 @@ def _statement(alias: str, model, fields, objs, returning: bool) -> str:
         ((sql, params),) = compiler.as_sql()
         if len(params) != len(objs) * len(fields):  # PostgreSQL sends a big batch as arrays (UNNEST)
             raise ValueError(f"{len(objs)} rows are a batch: use bulk_create")
-        with _statements_lock:
-            _statements[key] = sql
+        _statements[key] = sql
     return _statements[key]
 
 
@@ -70,7 +68,7 @@ class _Layout:
         self.column = {}
         for i, f in enumerate(self.fields):
             self.column[f.name] = self.column[f.attname] = i
-        self.plain = [(f, f.attname, _fast_type(f), type(f) is m.ForeignKey) for f in self.fields]
+        self.entries = [(f, f.attname, _fast_type(f), type(f) is m.ForeignKey) for f in self.fields]
 
 
 _layouts: dict[tuple, _Layout] = {}
@@ -80,7 +78,7 @@ _DEFERRED = object()  # not loaded on the instance: the field's own path reads i
 def _layout(model, pk_given: bool) -> _Layout:
     key = (model, pk_given)
     if key not in _layouts:
-        _layouts[key] = _Layout(model, pk_given)  # same content from any thread: a race only builds it twice
+        _layouts[key] = _Layout(model, pk_given)  # as _statements: a race only builds it twice
     return _layouts[key]
 
 
@@ -102,26 +100,25 @@ class Rows:
         self.using = using
         self.connection = connections[using]
         self.layout = _layout(self.model, self.pk_given)
-        self.fields = self.layout.fields
-        self.params = [self._value(entry, obj) for obj in self.objs for entry in self.layout.plain]
+        self.params = [self._value(entry, obj) for obj in self.objs for entry in self.layout.entries]
 
     def _value(self, entry, obj):
-        field, attname, plain, is_fk = entry
+        field, attname, fast, is_fk = entry
         if is_fk and field.is_cached(obj):
             target = field.get_cached_value(obj)
             if target is not None and target.pk is not None:
                 setattr(obj, attname, target.pk)  # the instance was given its id after it was linked
-        if plain is not None:
+        if fast is not None:
             value = obj.__dict__.get(attname, _DEFERRED)  # their pre_save is the attribute itself
             if value is None:
                 return value
-            if plain is str:
+            if fast is str:
                 if isinstance(value, str):  # a TextChoices member too
                     return value
-            elif plain is datetime:
+            elif fast is datetime:
                 if type(value) is datetime and value.tzinfo is not None:
                     return self.connection.ops.adapt_datetimefield_value(value)
-            elif type(value) is plain:
+            elif type(value) is fast:
                 return value
         value = field.pre_save(obj, add=True)
         if hasattr(value, "resolve_expression"):
@@ -130,16 +127,16 @@ class Rows:
 
     def restate(self, *names: str, objs: Iterable[Model] | None = None) -> None:
         """Take these fields' values from the instances again (of `objs` only, if given)."""
-        width = len(self.fields)
+        width = len(self.layout.fields)
         rows = {id(o): i for i, o in enumerate(self.objs)}
         for obj in self.objs if objs is None else objs:
             for name in names:
                 j = self.layout.column[name]
-                self.params[rows[id(obj)] * width + j] = self._value(self.layout.plain[j], obj)
+                self.params[rows[id(obj)] * width + j] = self._value(self.layout.entries[j], obj)
 
     def send(self) -> list[Model]:
         returning = not self.pk_given
-        sql = _statement(self.using, self.model, self.fields, self.objs, returning)
+        sql = _statement(self.using, self.model, self.layout.fields, self.objs, returning)
         with self.connection.cursor() as cursor:
             cursor.execute(sql, self.params)
             ids = cursor.fetchall() if returning else None

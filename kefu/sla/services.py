@@ -163,14 +163,18 @@ def _started_events(order, actor, policy, made) -> list[SlaEvent]:
     ]
 
 
+def _rows(order, actor, policy, made) -> tuple[Rows, ...]:
+    """The clocks and their start events as rows to send (none when the order has no policy)."""
+    return (Rows(made), Rows(_started_events(order, actor, policy, made))) if made else ()
+
+
 def plan_clocks(order: WorkOrder, *, actor) -> None:
     """Before a new order is written: its clocks and their events (unsaved, their values taken, kept on the
     instance for start_clocks) and the deadline summary on the order itself, so the create inserts it with its
     due_at instead of updating an indexed column afterwards, and the calendar work is done before the write lock
     is taken."""
     policy, made = _plan(order)
-    rows = (Rows(made), Rows(_started_events(order, actor, policy, made))) if made else ()
-    order._sla_plan = (policy, made, rows)
+    order._sla_plan = (policy, made, _rows(order, actor, policy, made))
     order.due_at, order.sla_state = _summary([{"state": c.state, "due_at": c.due_at} for c in made])
 
 
@@ -187,10 +191,9 @@ def start_clocks(order: WorkOrder, *, actor) -> list[WorkOrderClock]:
     plan = order.__dict__.pop("_sla_plan", None)
     if plan is None:
         policy, made = _plan(order)
-        rows = (Rows(made), Rows(_started_events(order, actor, policy, made))) if made else ()
-    else:
-        policy, made, rows = plan
-    if policy is None or not made:
+        plan = (policy, made, _rows(order, actor, policy, made))
+    policy, made, rows = plan
+    if not made:
         return []
     for planned in rows:
         planned.restate("work_order")  # the order had no id when they were planned
