@@ -20,7 +20,10 @@ GUARD_MESSAGE = "kefu: history rows are append-only"
 class Event(models.Model):
     """Base of every history table: stable type code, actor, time, old -> new."""
 
-    event_type = models.CharField(_("event type"), max_length=48, db_index=True)
+    # Not indexed: every read of events goes through its parent (an order's timeline, a case's history), and an
+    # index on a handful of codes would cost each of the many event rows two insertions (PostgreSQL adds a
+    # pattern index). A report that needs the type indexes it with its parent or its time (repair_event_type_at).
+    event_type = models.CharField(_("event type"), max_length=48)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
     )

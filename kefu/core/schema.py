@@ -41,3 +41,31 @@ def drop_column_index(app_label: str, model_name: str, field_name: str, field) -
         state_operations=[migrations.AlterField(model_name, field_name, field)],
         database_operations=[migrations.RunPython(forward, backward)],
     )
+
+
+def drop_pattern_index(app_label: str, model_name: str, field_name: str) -> migrations.RunPython:
+    """Drop the LIKE-prefix index PostgreSQL gets beside a unique or indexed text column (`…_like`).
+
+    Only for a column looked up by whole value: the unique index answers those, and the second index would cost
+    every INSERT an insertion. Django does not track it in the state, so this is a database operation only.
+    """
+
+    def indexes(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        column = model._meta.get_field(field_name).column
+        return model, [n for n in _column_indexes(schema_editor, model._meta.db_table, column) if n.endswith("_like")]
+
+    def forward(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for name in indexes(apps, schema_editor)[1]:
+            schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model, existing = indexes(apps, schema_editor)
+        if not existing:
+            schema_editor.execute(schema_editor._create_like_index_sql(model, model._meta.get_field(field_name)))
+
+    return migrations.RunPython(forward, backward)

@@ -68,3 +68,30 @@ def test_dropping_a_covered_index_keeps_the_event_tables_append_only():
         else:
             cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [table])
         assert cursor.fetchone()[0] >= 1
+
+
+@pytest.mark.django_db
+def test_event_tables_do_not_index_the_event_type_alone():
+    """Events are read through their parent; an index on the type alone (and PostgreSQL's LIKE twin) only costs
+    each insert. A report's own index that leads with the type and goes on (repair_event_type_at) is fine."""
+    from django.apps import apps
+    from django.db import connection
+
+    from kefu.core.history import Event
+
+    for table in [m._meta.db_table for m in apps.get_models() if issubclass(m, Event)]:
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, table)
+        alone = [n for n, c in constraints.items() if c["index"] and c["columns"] == ["event_type"]]
+        assert not alone, f"{table}: {alone}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", CREATE_PATH)
+def test_no_pattern_index_on_the_create_path(table):
+    """The order's number is looked up whole (its unique index); a LIKE-prefix index would only slow creates."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    assert not [n for n in constraints if n.endswith("_like")]
