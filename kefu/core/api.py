@@ -144,7 +144,10 @@ def _shallow_copy_is_fresh(field: serializers.Field) -> bool:
     kwargs = field._kwargs
     if isinstance(field, serializers.BaseSerializer):
         return False  # a nested serializer keeps its bound fields once read
-    if field._args or not all(isinstance(v, _SHAREABLE) or k == "validators" for k, v in kwargs.items()):
+    child = kwargs.get("child") if isinstance(field, serializers.ListField) else None
+    if child is not None and not _shallow_copy_is_fresh(child):
+        return False
+    if field._args or not all(isinstance(v, _SHAREABLE) or k in ("validators", "child") for k, v in kwargs.items()):
         return False
     # A list default would be shared by every request.
     return not any(isinstance(v, list | tuple) and k not in ("choices", "validators") for k, v in kwargs.items())
@@ -157,6 +160,10 @@ def _fresh_field(field: serializers.Field, shallow: bool) -> serializers.Field:
         return copy.deepcopy(field)
     clone = field.__class__.__new__(field.__class__)
     clone.__dict__.update(field.__dict__)
+    if isinstance(field, serializers.ListField):
+        # A list's item field is its own (bound to it, as ListField.__init__ leaves it): copied the same way.
+        clone.child = _fresh_field(field.child, True)
+        clone.child.parent = clone
     return clone
 
 

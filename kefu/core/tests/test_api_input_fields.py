@@ -19,6 +19,7 @@ class _Body(InputSerializer):
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     tags = serializers.ListField(child=serializers.CharField(max_length=5), required=False, default=list)
     labels = serializers.JSONField(required=False, default=["a"])
+    codes = serializers.ListField(child=serializers.ChoiceField(choices=Priority.choices), required=False)
 
 
 class _Deep(serializers.Serializer):
@@ -28,9 +29,17 @@ class _Deep(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     tags = serializers.ListField(child=serializers.CharField(max_length=5), required=False, default=list)
     labels = serializers.JSONField(required=False, default=["a"])
+    codes = serializers.ListField(child=serializers.ChoiceField(choices=Priority.choices), required=False)
 
 
-BAD = {"site": 0, "subject": "<b>x</b>" + "长" * 30, "priority": 9, "tags": ["toolong"], "address": {"city": "x" * 11}}
+BAD = {
+    "site": 0,
+    "subject": "<b>x</b>" + "长" * 30,
+    "priority": 9,
+    "tags": ["toolong"],
+    "address": {"city": "x" * 11},
+    "codes": [Priority.HIGH, 9],
+}
 
 
 def test_each_request_gets_its_own_unbound_fields():
@@ -39,7 +48,9 @@ def test_each_request_gets_its_own_unbound_fields():
     for name in a:
         assert a[name] is not b[name] and a[name] is not _Body._declared_fields[name]
         assert a[name].parent is not b[name].parent
-    assert a["tags"].child is not b["tags"].child  # a field holding a field is deep-copied
+    assert a["tags"].child is not b["tags"].child  # a list's item field is copied with it
+    assert a["codes"].child is not b["codes"].child and a["codes"].child.parent is a["codes"]
+    assert _Body._declared_fields["codes"].child.parent is _Body._declared_fields["codes"]
     assert a["address"].fields["city"] is not b["address"].fields["city"]  # so is a nested serializer
     for name, declared in _Body._declared_fields.items():  # binding a copy leaves the declared field unbound
         assert a[name].field_name == b[name].field_name == name
@@ -50,7 +61,7 @@ def test_the_copied_fields_refuse_and_accept_exactly_as_drf_deepcopies_do():
     fast, deep = _Body(data=BAD), _Deep(data=BAD)
     assert not fast.is_valid() and not deep.is_valid()
     assert fast.errors == deep.errors
-    good = {"site": 3, "subject": "漏水", "priority": Priority.HIGH}
+    good = {"site": 3, "subject": "漏水", "priority": Priority.HIGH, "codes": [Priority.LOW, Priority.HIGH]}
     fast, deep = _Body(data=good), _Deep(data=good)
     assert fast.is_valid() and deep.is_valid()
     assert fast.validated_data == deep.validated_data
