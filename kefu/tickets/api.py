@@ -42,7 +42,7 @@ from .serializers import (
     WorkOrderDetailSerializer,
     WorkOrderPage,
     detail_row,
-    queue_row,
+    queue_rows,
 )
 
 TAGS = ["work orders"]
@@ -81,7 +81,7 @@ class WorkOrderListView(KefuAPIView):
         )
         return Response(
             {
-                "results": [queue_row(order) for order in page.rows],
+                "results": queue_rows(page.rows),
                 "next_cursor": page.next_cursor,
                 "count": page.total,
                 "count_capped": page.total_capped,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse_lazy
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.validators import plain_text, single_line
@@ -130,25 +132,35 @@ class QueueFilterForm(forms.Form):
         self.fields["department"].choices = _optional(departments)
         self.fields["assignee"].choices = _optional(staff)
 
+    # Filters whose choices are the class's own (not the actor's sites, staff …): their options, escaped, are the
+    # same for every request in a language.
+    STATIC = ("type", "channel", "priority", "sla_state", "sort")
+
     def bar(self):
         """(bound field, its <option>s as HTML) per filter. Built here rather than by a template loop or the widget
         templates: the bar has some 70 options and is drawn on every visit of the busiest page."""
         for field in self:
             value = field.value()
             current = "" if value is None else str(value)
-            options = format_html_join(
-                "",
-                "{}",
-                (
-                    (
-                        format_html(
-                            '<option value="{}"{}>{}</option>', v, " selected" if current == str(v) else "", label
-                        ),
-                    )
-                    for v, label in field.field.choices
-                ),
+            if field.name in self.STATIC:
+                key = (field.name, get_language())
+                options = _STATIC_OPTIONS.get(key)
+                if options is None:
+                    options = _STATIC_OPTIONS[key] = _escaped_options(field.field.choices)
+            else:
+                options = _escaped_options(field.field.choices)
+            html = "".join(
+                f'<option value="{escaped}"{" selected" if current == raw else ""}>{label}</option>'
+                for raw, escaped, label in options
             )
-            yield field, options
+            yield field, mark_safe(html)  # noqa: S308 — values and labels escaped in _escaped_options
+
+
+_STATIC_OPTIONS: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+
+
+def _escaped_options(choices) -> list[tuple[str, str, str]]:
+    return [(str(v), conditional_escape(v), conditional_escape(label)) for v, label in choices]
 
 
 # ---- actions on the detail page: every form posts the version it was rendered with ----

@@ -11,14 +11,21 @@ from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kefu.core.choices import choice_maps
 from kefu.core.durations import countdown_text
+from kefu.tickets.models import WorkOrder
 
 register = template.Library()
 
 _MARK = 987654321  # a pk no order has, to reverse the detail URL once per page
 
 
-def _cells(order, phone, href: str, now, anonymous: str) -> str:
+def _label(labels: dict, order, name: str) -> str:
+    value = getattr(order, name)
+    return esc(labels[name].get(value, value))
+
+
+def _cells(order, phone, href: str, now, anonymous: str, labels: dict) -> str:
     customer = order.customer
     if customer is not None:
         who = esc(customer.name)
@@ -30,7 +37,7 @@ def _cells(order, phone, href: str, now, anonymous: str) -> str:
         due = timezone.localtime(order.due_at)
         deadline = (
             f'<span class="countdown due-{esc(order.sla_state or "none")}" data-due="{due.isoformat()}" '
-            f'title="{esc(order.get_sla_state_display())}">{esc(countdown_text(order.due_at, now))}</span>'
+            f'title="{_label(labels, order, "sla_state")}">{esc(countdown_text(order.due_at, now))}</span>'
         )
     else:
         deadline = '<span class="muted">—</span>'
@@ -38,11 +45,11 @@ def _cells(order, phone, href: str, now, anonymous: str) -> str:
     return (
         f'<tr data-number="{number}">'
         f'<td class="nowrap"><a href="{href}">{number}</a></td>'
-        f'<td class="nowrap">{esc(order.get_type_display())}</td>'
+        f'<td class="nowrap">{_label(labels, order, "type")}</td>'
         f'<td class="col-subject"><a href="{href}">{esc(order.subject)}</a></td>'
         f"<td>{who}</td>"
-        f'<td><span class="badge pr-{esc(order.priority)}">{esc(order.get_priority_display())}</span></td>'
-        f'<td><span class="badge st-{esc(order.status)}">{esc(order.get_status_display())}</span></td>'
+        f'<td><span class="badge pr-{esc(order.priority)}">{_label(labels, order, "priority")}</span></td>'
+        f'<td><span class="badge st-{esc(order.status)}">{_label(labels, order, "status")}</span></td>'
         f'<td class="nowrap">{deadline}</td>'
         f"<td>{esc(order.assignee or '—')}</td>"
         f"<td>{esc(order.department or '—')}</td>"
@@ -57,8 +64,10 @@ def queue_rows(rows) -> SafeString:
     marked = reverse("tickets:detail", args=[_MARK])
     now = timezone.now()
     anonymous = esc(_("Anonymous"))
+    labels = choice_maps(WorkOrder, "type", "priority", "status", "sla_state")
     return mark_safe(  # noqa: S308 — every value above passes through conditional_escape
         "\n".join(
-            _cells(order, phone, marked.replace(str(_MARK), str(order.pk)), now, anonymous) for order, phone in rows
+            _cells(order, phone, marked.replace(str(_MARK), str(order.pk)), now, anonymous, labels)
+            for order, phone in rows
         )
     )

@@ -599,8 +599,10 @@ def test_overlong_idempotency_key_is_a_400(api, payload):
 
 def test_fast_queue_rows_equal_the_documented_serializer(make_order, agent, shop, engineering):
     """The queue builds rows without DRF fields for speed; they must stay exactly what the schema documents."""
+    from django.utils import translation
+
     from kefu.tickets.selectors import queue_for
-    from kefu.tickets.serializers import WorkOrderSerializer, queue_row
+    from kefu.tickets.serializers import WorkOrderSerializer, queue_row, queue_rows
     from kefu.tickets.services import create_work_order
 
     make_order(accept_now=True, shop_id=shop.id, department_id=engineering.id)
@@ -609,3 +611,6 @@ def test_fast_queue_rows_equal_the_documented_serializer(make_order, agent, shop
     assert len(rows) == 2
     for order in rows:
         assert queue_row(order) == dict(WorkOrderSerializer(order).data)
+    for language in ("zh-hans", "en"):  # a page looks its labels up once, in the language of the request
+        with translation.override(language):
+            assert queue_rows(rows) == [dict(WorkOrderSerializer(order).data) for order in rows]

@@ -775,3 +775,24 @@ def test_pages_speak_chinese(client, agent, make_order):
     text = page(client.get(reverse("tickets:detail", args=[order.pk])))
     for expected in ("工单", "受理", "转接", "答复客户", "内部备注", "退出"):
         assert expected in text
+
+
+def test_queue_filter_bar_marks_the_chosen_values_in_the_active_language():
+    from kefu.tickets.forms import QueueFilterForm
+
+    def bar(language, data):
+        with translation.override(language):
+            form = QueueFilterForm(
+                data, statuses=[("new", "新建")], sites=[(1, "<b>商场</b>")], departments=[], staff=[(7, "王&李")]
+            )
+            return {field.name: str(options) for field, options in form.bar()}
+
+    # The static options are cached per language: the second language must not get the first one's labels.
+    zh_bar = bar("zh-hans", {"type": "complaint", "assignee": "7"})
+    en_bar = bar("en", {"channel": "email"})
+    assert '<option value="complaint" selected>投诉</option>' in zh_bar["type"]
+    assert '<option value="complaint">Complaint</option>' in en_bar["type"]
+    assert '<option value="email" selected>' in en_bar["channel"]
+    assert en_bar["type"].count("selected") == 1 and '<option value="" selected>' in en_bar["type"]
+    assert '<option value="7" selected>王&amp;李</option>' in zh_bar["assignee"]
+    assert "&lt;b&gt;商场&lt;/b&gt;" in zh_bar["site"] and "<b>" not in zh_bar["site"]
