@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse_lazy
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.escaping import esc
 from kefu.core.validators import plain_text, single_line
 
 from .models import Channel, Priority, WorkOrderType
@@ -160,7 +160,7 @@ _STATIC_OPTIONS: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
 
 
 def _escaped_options(choices) -> list[tuple[str, str, str]]:
-    return [(str(v), conditional_escape(v), conditional_escape(label)) for v, label in choices]
+    return [(str(v), esc(v), esc(label)) for v, label in choices]
 
 
 # ---- actions on the detail page: every form posts the version it was rendered with ----

@@ -7,12 +7,12 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kefu.core.choices import choice_maps
 from kefu.core.durations import countdown_text
+from kefu.core.escaping import esc
 from kefu.tickets.models import WorkOrder
 
 register = template.Library()
@@ -21,8 +21,10 @@ _MARK = 987654321  # a pk no order has, to reverse the detail URL once per page
 
 
 def _label(labels: dict, order, name: str) -> str:
+    """`labels`: escaped already, once per page."""
     value = getattr(order, name)
-    return esc(labels[name].get(value, value))
+    label = labels[name].get(value)
+    return esc(value) if label is None else label
 
 
 def _cells(order, phone, href: str, now, anonymous: str, labels: dict) -> str:
@@ -64,8 +66,11 @@ def queue_rows(rows) -> SafeString:
     marked = reverse("tickets:detail", args=[_MARK])
     now = timezone.now()
     anonymous = esc(_("Anonymous"))
-    labels = choice_maps(WorkOrder, "type", "priority", "status", "sla_state")
-    return mark_safe(  # noqa: S308 — every value above passes through conditional_escape
+    labels = {
+        name: {value: esc(label) for value, label in labels.items()}
+        for name, labels in choice_maps(WorkOrder, "type", "priority", "status", "sla_state").items()
+    }
+    return mark_safe(  # noqa: S308 — every value above passes through esc
         "\n".join(
             _cells(order, phone, marked.replace(str(_MARK), str(order.pk)), now, anonymous, labels)
             for order, phone in rows

@@ -8,9 +8,10 @@ from django import template
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from kefu.core.escaping import esc
 
 register = template.Library()
 
