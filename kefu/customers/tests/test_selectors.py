@@ -127,3 +127,20 @@ def test_search_by_name_or_number(customer, landline_customer, agent):
     assert _ids(selectors.search_customers(agent, "刘店长")) == {landline_customer.pk}
     assert _ids(selectors.search_customers(agent, "+86 138 1234")) == {customer.pk}
     assert _ids(selectors.search_customers(agent, "")) == {customer.pk, landline_customer.pk}
+
+
+def test_primary_phones_of_a_page_of_customers_across_two_sites(customer, foreign, landline_customer, site, other_site):
+    from kefu.customers.models import CustomerPhone
+
+    both = make_staff("two_sites", "agent", sites=[site, other_site])
+    second = CustomerPhone.objects.get(customer=foreign, national="02162345678")
+    CustomerPhone.objects.filter(customer=foreign).update(is_primary=False)
+    CustomerPhone.objects.filter(pk=second.pk).update(is_primary=True)
+    wanted = [customer.pk, foreign.pk, landline_customer.pk, customer.pk, 2**40]  # a repeat; an id no one has
+    phones = selectors.primary_phones_for(both, wanted)
+    assert {k: p.national for k, p in phones.items()} == {
+        customer.pk: "13812345678",
+        foreign.pk: "02162345678",
+        landline_customer.pk: "075523456789",
+    }
+    assert selectors.primary_phones_for(both, []) == {}
