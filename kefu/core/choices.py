@@ -12,17 +12,26 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 
-_labels: dict[tuple, dict] = {}
+_labels: dict[tuple, object] = {}
+
+
+def per_language(key, build, *args):
+    """build(*args), kept under `key` for the active language: what a page draws from translated choices alone
+    (cleared with the labels when a test swaps languages or catalogues)."""
+    full = (key, get_language())
+    value = _labels.get(full)
+    if value is None:
+        value = _labels[full] = build(*args)
+    return value
 
 
 def choice_labels(field) -> dict:
     """{value: translated label} of a model field's choices, in the active language."""
-    key = (field, get_language())
-    labels = _labels.get(key)
-    if labels is None:
-        labels = {make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices}
-        _labels[key] = labels
-    return labels
+    return per_language(field, _label_map, field)
+
+
+def _label_map(field) -> dict:
+    return {make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices}
 
 
 def choice_maps(model, *names: str) -> dict[str, dict]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 def _column_indexes(schema_editor, table: str, column: str) -> list[str]:
@@ -69,3 +69,10 @@ def drop_pattern_index(app_label: str, model_name: str, field_name: str) -> migr
             schema_editor.execute(schema_editor._create_like_index_sql(model, model._meta.get_field(field_name)))
 
     return migrations.RunPython(forward, backward)
+
+
+def drop_event_type_indexes(app_label: str, *model_names: str) -> list[migrations.SeparateDatabaseAndState]:
+    """drop_column_index of kefu.core.history.Event's event_type, for each of an app's event tables."""
+    # The field as these migrations leave it; frozen here, as a migration's fields are, whatever Event becomes.
+    field = models.CharField(max_length=48, verbose_name="event type")
+    return [drop_column_index(app_label, name, "event_type", field) for name in model_names]

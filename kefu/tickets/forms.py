@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.choices import per_language
 from kefu.core.escaping import esc
 from kefu.core.validators import plain_text, single_line
 
@@ -143,10 +143,7 @@ class QueueFilterForm(forms.Form):
             value = field.value()
             current = "" if value is None else str(value)
             if field.name in self.STATIC:
-                key = (field.name, get_language())
-                options = _STATIC_OPTIONS.get(key)
-                if options is None:
-                    options = _STATIC_OPTIONS[key] = _escaped_options(field.field.choices)
+                options = per_language(("queue filter", field.name), _escaped_options, field.field.choices)
             else:
                 options = _escaped_options(field.field.choices)
             html = "".join(
@@ -154,9 +151,6 @@ class QueueFilterForm(forms.Form):
                 for raw, escaped, label in options
             )
             yield field, mark_safe(html)  # noqa: S308 — values and labels escaped in _escaped_options
-
-
-_STATIC_OPTIONS: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
 
 
 def _escaped_options(choices) -> list[tuple[str, str, str]]:

@@ -1,6 +1,6 @@
-from django.db import migrations, models
+from django.db import migrations
 
-from kefu.core.schema import drop_column_index
+from kefu.core.schema import drop_event_type_indexes
 
 
 class Migration(migrations.Migration):
@@ -10,17 +10,4 @@ class Migration(migrations.Migration):
         ('aftersales', '0002_append_only'),
     ]
 
-    operations = [
-        drop_column_index(
-            'aftersales',
-            'aftersalesevent',
-            'event_type',
-            models.CharField(max_length=48, verbose_name='event type'),
-        ),
-        drop_column_index(
-            'aftersales',
-            'warrantyruleevent',
-            'event_type',
-            models.CharField(max_length=48, verbose_name='event type'),
-        ),
-    ]
+    operations = drop_event_type_indexes('aftersales', 'aftersalesevent', 'warrantyruleevent')

@@ -1,6 +1,6 @@
-from django.db import migrations, models
+from django.db import migrations
 
-from kefu.core.schema import drop_column_index
+from kefu.core.schema import drop_event_type_indexes
 
 
 class Migration(migrations.Migration):
@@ -10,23 +10,4 @@ class Migration(migrations.Migration):
         ('customers', '0005_customer_customer_id_site'),
     ]
 
-    operations = [
-        drop_column_index(
-            'customers',
-            'customerdataaccess',
-            'event_type',
-            models.CharField(max_length=48, verbose_name='event type'),
-        ),
-        drop_column_index(
-            'customers',
-            'customerevent',
-            'event_type',
-            models.CharField(max_length=48, verbose_name='event type'),
-        ),
-        drop_column_index(
-            'customers',
-            'customerexport',
-            'event_type',
-            models.CharField(max_length=48, verbose_name='event type'),
-        ),
-    ]
+    operations = drop_event_type_indexes('customers', 'customerdataaccess', 'customerevent', 'customerexport')

@@ -1,6 +1,6 @@
-from django.db import migrations, models
+from django.db import migrations
 
-from kefu.core.schema import drop_column_index
+from kefu.core.schema import drop_event_type_indexes
 
 
 class Migration(migrations.Migration):
@@ -10,17 +10,4 @@ class Migration(migrations.Migration):
         ('followups', '0004_customer_site_key'),
     ]
 
-    operations = [
-        drop_column_index(
-            'followups',
-            'followupattempt',
-            'event_type',
-            models.CharField(max_length=48, verbose_name='event type'),
-        ),
-        drop_column_index(
-            'followups',
-            'followupevent',
-            'event_type',
-            models.CharField(max_length=48, verbose_name='event type'),
-        ),
-    ]
+    operations = drop_event_type_indexes('followups', 'followupattempt', 'followupevent')

@@ -1,6 +1,6 @@
-from django.db import migrations, models
+from django.db import migrations
 
-from kefu.core.schema import drop_column_index
+from kefu.core.schema import drop_event_type_indexes
 
 
 class Migration(migrations.Migration):
@@ -10,11 +10,4 @@ class Migration(migrations.Migration):
         ('surveys', '0002_append_only'),
     ]
 
-    operations = [
-        drop_column_index(
-            'surveys',
-            'surveyevent',
-            'event_type',
-            models.CharField(max_length=48, verbose_name='event type'),
-        ),
-    ]
+    operations = drop_event_type_indexes('surveys', 'surveyevent')

@@ -1,6 +1,6 @@
-from django.db import migrations, models
+from django.db import migrations
 
-from kefu.core.schema import drop_column_index, drop_pattern_index
+from kefu.core.schema import drop_event_type_indexes, drop_pattern_index
 
 
 class Migration(migrations.Migration):
@@ -12,11 +12,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        drop_column_index(
-            'tickets',
-            'workorderevent',
-            'event_type',
-            models.CharField(max_length=48, verbose_name='event type'),
-        ),
+        *drop_event_type_indexes('tickets', 'workorderevent'),
         drop_pattern_index('tickets', 'workorder', 'number'),
     ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from kefu.core.choices import choice_maps
+from kefu.core.choices import choice_maps, per_language
 from kefu.core.durations import countdown_text
 from kefu.core.escaping import esc
 from kefu.tickets.models import WorkOrder
@@ -20,8 +20,13 @@ register = template.Library()
 _MARK = 987654321  # a pk no order has, to reverse the detail URL once per page
 
 
+def _escaped_labels() -> dict[str, dict]:
+    maps = choice_maps(WorkOrder, "type", "priority", "status", "sla_state")
+    return {name: {value: esc(label) for value, label in labels.items()} for name, labels in maps.items()}
+
+
 def _label(labels: dict, order, name: str) -> str:
-    """`labels`: escaped already, once per page."""
+    """`labels`: _escaped_labels()."""
     value = getattr(order, name)
     label = labels[name].get(value)
     return esc(value) if label is None else label
@@ -66,10 +71,7 @@ def queue_rows(rows) -> SafeString:
     marked = reverse("tickets:detail", args=[_MARK])
     now = timezone.now()
     anonymous = esc(_("Anonymous"))
-    labels = {
-        name: {value: esc(label) for value, label in labels.items()}
-        for name, labels in choice_maps(WorkOrder, "type", "priority", "status", "sla_state").items()
-    }
+    labels = per_language("queue row labels", _escaped_labels)
     return mark_safe(  # noqa: S308 — every value above passes through esc
         "\n".join(
             _cells(order, phone, marked.replace(str(_MARK), str(order.pk)), now, anonymous, labels)
