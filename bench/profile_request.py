@@ -84,9 +84,22 @@ def _sql_timer(out: list):
         try:
             return execute(sql, params, many, context)
         finally:
-            out.append(((time.perf_counter() - t) * 1000, sql))
+            out.append(((time.perf_counter() - t) * 1000, sql, params))
 
     return timer
+
+
+def _planning_ms(sql: str, params) -> float:
+    """PostgreSQL's time planning one statement for the values the request sent (EXPLAIN runs nothing): what a
+    custom plan costs each call, and a read marked reuse_plan saves once its plan is cached."""
+    if connection.vendor != "postgresql" or not sql.lstrip().upper().startswith(
+        ("SELECT", "INSERT", "UPDATE", "DELETE")
+    ):
+        return float("nan")
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (SUMMARY) {sql}", params)
+        last = cursor.fetchall()[-1][0]
+    return float(last.split(":")[1].split()[0]) if last.startswith("Planning Time") else float("nan")
 
 
 def main(argv=None) -> int:
@@ -99,6 +112,8 @@ def main(argv=None) -> int:
     p.add_argument("--sort", default="cumulative")
     p.add_argument("--cpu", action="store_true", help="profile CPU time (time waiting for the database left out)")
     p.add_argument("--detail-id", type=int, help="the order of the detail figures (default: a fixed closed one)")
+    p.add_argument("--plans", action="store_true", help="with each query, PostgreSQL's time planning it (EXPLAIN)")
+    # --queries: a reuse_plan read's answer is awaited when its pipeline ends, outside the per-query timer.
     p.add_argument("--callees", help="also print what functions matching this name call (e.g. detail_row)")
     args = p.parse_args(argv)
 
@@ -120,12 +135,12 @@ def main(argv=None) -> int:
         call = _caller(name, clients[kind], method, path, body)
 
         call()  # warm: templates, url resolver, caches
-        timed_sql: list[tuple[float, str]] = []
+        timed_sql: list[tuple[float, str, object]] = []
         timer = _sql_timer(timed_sql)
         with connection.execute_wrapper(timer), CaptureQueriesContext(connection) as ctx:
             call()
         captured = list(ctx.captured_queries)  # the next request's request_started clears the log
-        sql_ms = sum(ms for ms, _ in timed_sql)
+        sql_ms = sum(ms for ms, _sql, _params in timed_sql)
         times, cpu = [], []
         for _ in range(args.repeat):
             t, c = time.perf_counter(), time.process_time()
@@ -143,9 +158,10 @@ def main(argv=None) -> int:
             f"median={statistics.median(times):6.1f} ms  cpu={statistics.median(cpu):5.1f} ms  "
             f"calls/request={stats.total_calls // args.repeat:7d}"
         )
-        if args.queries:
-            for ms, sql in timed_sql:
-                print(f"   {ms:6.2f} ms  {sql[:220]}")
+        if args.queries or args.plans:
+            for ms, sql, params in timed_sql:
+                plan = f"  plan {_planning_ms(sql, params):5.2f} ms" if args.plans else ""
+                print(f"   {ms:6.2f} ms{plan}  {sql[:220]}")
         if args.figure != "all":
             out = io.StringIO()
             pstats.Stats(prof, stream=out).sort_stats(args.sort).print_stats(args.top)

@@ -10,7 +10,9 @@ from kefu.core.prepared import PreparedRead
 from .models import Department, Role, Shop, Site, User
 from .permissions import Capability, has_capability
 
-_SITE_IDS_OF_USER = PreparedRead(lambda user_id: Site.objects.filter(staff__id=user_id).values_list("id", flat=True))
+_SITE_IDS_OF_USER = PreparedRead(
+    lambda user_id: Site.objects.filter(staff__id=user_id).values_list("id", flat=True), reuse_plan=True
+)
 
 
 def site_ids_for(actor) -> list[int]:

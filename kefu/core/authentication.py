@@ -36,7 +36,7 @@ class KefuTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key):
         sql, token_cols, user_cols = self._lookup()
-        found = fetch_one(sql, [key], token_cols, user_cols)
+        found = fetch_one(sql, [key], token_cols, user_cols, reuse_plan=True)
         if found is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         token, user = found

@@ -9,6 +9,9 @@ select_related populators, exactly as ModelIterable builds them (tested against 
 
 Only integer arguments (ids): a list (`id__in=`) changes the SQL with its length. Filters the ORM folds into the SQL
 text rather than parameters (None → IS NULL, slices → LIMIT) must be constants of the shape, not arguments.
+
+`reuse_plan=True` lets PostgreSQL run the read on the plan it cached (kefu.core.postgresql): for reads by primary
+key whose joins cost more to plan than to run.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from inspect import signature
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
+
+from .rows import execute_read
 
 # Values no id will have, inside a 32-bit integer field's range (out of range the ORM drops the filter): each
 # marks where one argument lands in the compiled parameters.
@@ -61,8 +66,9 @@ class PreparedRead:
     """`PreparedRead(lambda order_id: Model.objects.filter(order_id=order_id).order_by("id"))`; call it with the
     values to get the list the QuerySet would have given (instances, or the values of a flat values_list)."""
 
-    def __init__(self, build: Callable[..., QuerySet], *, arity: int | None = None):
+    def __init__(self, build: Callable[..., QuerySet], *, arity: int | None = None, reuse_plan: bool = False):
         self._build = build
+        self._reuse_plan = reuse_plan
         # `arity` for a build taking *args (one shape per count of values, e.g. a page of ids).
         self._arity = len(signature(build).parameters) if arity is None else arity
         self._shapes: dict[str, _Shape] = {}
@@ -101,7 +107,7 @@ class PreparedRead:
             params[pos] = values[i]
         connection = connections[using]
         with connection.cursor() as cursor:
-            cursor.execute(shape.sql, params)
+            execute_read(connection, cursor, shape.sql, params, reuse_plan=self._reuse_plan)
             rows = cursor.fetchall()
         converters = self._converters(shape, using, connection) if rows else ()
         objects = []

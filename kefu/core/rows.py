@@ -46,10 +46,20 @@ class Columns:
         return self.model.from_db(connection.alias, self.attnames, converted)
 
 
-def fetch_one(sql: str, params, *parts: Columns):
+def execute_read(db, cursor, sql: str, params, *, reuse_plan: bool = False) -> None:
+    """`cursor.execute`; with `reuse_plan` a PostgreSQL connection may run the read on its cached plan (a read by
+    key whose joins cost more to plan than to run: kefu.core.postgresql). Other backends just execute."""
+    run = getattr(db, "execute_reusing_plan", None) if reuse_plan else None
+    if run is None:
+        cursor.execute(sql, params)
+    else:
+        run(cursor, sql, params)
+
+
+def fetch_one(sql: str, params, *parts: Columns, reuse_plan: bool = False):
     """Run `sql`, whose select list is each part's columns in order; one instance per part, or None for no row."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute_read(connection, cursor, sql, params, reuse_plan=reuse_plan)
         row = cursor.fetchone()
     if row is None:
         return None

@@ -70,7 +70,7 @@ def site_and_customer_for_new_order(actor, site_id, customer_id):
     member_check = cached is None and not (actor.is_superuser or actor.is_system)
     sql, customer_cols, site_cols = _new_order_read(member_check)
     params = [customer_id, site_id, True] + ([actor.pk] if member_check else [])
-    found = fetch_one(sql, params, customer_cols, site_cols)
+    found = fetch_one(sql, params, customer_cols, site_cols, reuse_plan=True)
     if found is None:
         return None
     customer, site = found

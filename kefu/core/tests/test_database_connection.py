@@ -93,3 +93,67 @@ def test_postgresql_write_transactions_reuse_plans_and_reads_keep_custom_plans()
         assert mode() == "auto"
         raise RuntimeError("rolled back")
     assert mode() == "force_custom_plan"
+
+
+def _plans_of(fragment: str) -> tuple[int, int]:
+    """(generic, custom) plans PostgreSQL made for this connection's prepared statements containing `fragment`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0) FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            [f"%{fragment}%"],
+        )
+        return tuple(int(n) for n in cursor.fetchone())
+
+
+def _plan_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_reads_by_key_may_run_on_a_cached_plan_and_other_reads_keep_custom_plans(site, engineering):
+    """A read by key whose joins cost more to plan than to run (a queue page's rows, an order with its site and
+    customer) is marked reuse_plan: PostgreSQL may run it on its generic plan. The session itself stays on custom
+    plans, so a queue's status filter still picks its partial index."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from kefu.accounts.models import Department
+    from kefu.core.prepared import PreparedRead
+
+    # Two reads told apart by their select lists (one joins the site, the other does not).
+    reused = PreparedRead(lambda pk: Department.objects.filter(pk=pk).select_related("site"), reuse_plan=True)
+    custom = PreparedRead(lambda pk: Department.objects.filter(pk=pk))
+    for _ in range(12):
+        (dept,) = reused(engineering.pk)
+        assert dept.site.name == site.name
+        assert [d.pk for d in custom(engineering.pk)] == [engineering.pk]
+    generic_plans, _custom_plans = _plans_of('INNER JOIN "accounts_site"')
+    assert generic_plans >= 1
+    forced_generic, forced_custom = _plans_of('FROM "accounts_department" WHERE "accounts_department"."id" = $1')
+    assert forced_generic == 0 and forced_custom >= 1
+    assert _plan_mode() == "force_custom_plan"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_a_failed_read_on_a_cached_plan_leaves_the_session_on_custom_plans():
+    """The SET before the read and the read are one implicit transaction: a read the database refuses, or one
+    that never leaves the client, cannot leave plan_cache_mode=auto behind on a pooled connection."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), connection.cursor() as cursor:
+        connection.execute_reusing_plan(cursor, "SELECT 1 / (%s - 1)", [1])  # division by zero, on the server
+    assert _plan_mode() == "force_custom_plan"
+    with pytest.raises(DatabaseError), connection.cursor() as cursor:
+        connection.execute_reusing_plan(cursor, "SELECT %s, %s", [1])  # too few values: refused in the client
+    assert _plan_mode() == "force_custom_plan"
+    with connection.cursor() as cursor:
+        connection.execute_reusing_plan(cursor, "SELECT %s::int + 1", [41])
+        assert cursor.fetchone() == (42,)
+    with transaction.atomic(), connection.cursor() as cursor:  # inside a transaction its own setting applies
+        connection.execute_reusing_plan(cursor, "SHOW plan_cache_mode", [])
+        assert cursor.fetchone() == ("auto",)
+    assert _plan_mode() == "force_custom_plan"

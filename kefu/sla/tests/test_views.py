@@ -729,11 +729,15 @@ def test_detail_with_clocks_and_escalations_has_a_fixed_number_of_queries(
 def test_queue_sorted_by_due_has_a_fixed_number_of_queries(client, agent, make_order, django_assert_max_num_queries):
     now = timezone.now()
     _orders_with_deadlines(make_order, [now + timedelta(minutes=1)])
+    from django.db import connection
+
     client.force_login(agent)
-    # One more than the plain queue: dated and undated orders are read as two index-ordered sections.
-    with django_assert_max_num_queries(12):
+    # One more than the plain queue: dated and undated orders are read as two index-ordered sections (on
+    # PostgreSQL each section's sort keys, then the page's rows by id: one more again).
+    budget = 13 if connection.vendor == "postgresql" else 12
+    with django_assert_max_num_queries(budget):
         client.get(reverse("tickets:queue"), {"scope": "team", "sort": "due"})
     _orders_with_deadlines(make_order, [now + timedelta(minutes=i) for i in range(20)] + [None] * 5)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(budget):
         response = client.get(reverse("tickets:queue"), {"scope": "team", "sort": "due"})
     assert len(response.context["rows"]) == 25

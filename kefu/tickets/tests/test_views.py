@@ -245,14 +245,18 @@ def test_technician_sees_only_his_departments_orders(client, technician, make_or
 def test_queue_query_count_does_not_grow_with_rows(
     client, agent, make_order, engineering, django_assert_max_num_queries
 ):
+    from django.db import connection
+
     client.force_login(agent)
     make_order()
-    # 10 for the queue itself + 1 for the header bell's unread count (issue 6).
-    with django_assert_max_num_queries(11):
+    # 10 for the queue itself + 1 for the header bell's unread count (issue 6); on PostgreSQL one more: the
+    # page's sort keys are read before its rows by id (selectors._page_rows).
+    budget = 12 if connection.vendor == "postgresql" else 11
+    with django_assert_max_num_queries(budget):
         client.get(reverse("tickets:queue"), {"scope": "team"})
     for i in range(24):  # half with a holder and a department: the table shows both
         make_order(**({"accept_now": True, "department_id": engineering.id} if i % 2 else {}))
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(budget):
         response = client.get(reverse("tickets:queue"), {"scope": "team"})
     assert len(response.context["rows"]) == 25
 
