@@ -5,7 +5,8 @@ Building and compiling each QuerySet costs more CPU than the database takes to a
 acceptor: 0.6 ms to build, 0.1 ms to run). A `PreparedRead` is defined by an ordinary QuerySet function; on first
 use per database it is compiled with marker values standing in for the arguments, and later calls send the same SQL
 with the real values. The rows become instances through the compiler's own select list, converters and
-select_related populators, exactly as ModelIterable builds them (tested against the ORM on both databases).
+select_related populators, as ModelIterable builds them (kefu.core.instances; tested against the ORM on both
+databases).
 
 Only integer arguments (ids): a list (`id__in=`) changes the SQL with its length. Filters the ORM folds into the SQL
 text rather than parameters (None → IS NULL, slices → LIMIT) must be constants of the shape, not arguments.
@@ -22,8 +23,9 @@ from inspect import signature
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet, prefetch_related_objects
-from django.db.models.query import FlatValuesListIterable, ModelIterable, get_related_populators
+from django.db.models.query import FlatValuesListIterable, ModelIterable
 
+from .instances import Populator, listened, make, plain_init
 from .rows import execute_read
 
 # Values no id will have, inside a 32-bit integer field's range (out of range the ORM drops the filter): each
@@ -58,7 +60,9 @@ class _Shape:
         self.model = info["model"]
         self.start, self.end = info["select_fields"][0], info["select_fields"][-1] + 1
         self.init_list = [f[0].target.attname for f in compiler.select[self.start : self.end]]
-        self.populators = get_related_populators(info, compiler.select, alias)
+        self.populators = [Populator(rel, compiler.select, alias) for rel in info.get("related_klass_infos", [])]
+        self.plain = plain_init(self.model, self.init_list)
+        self.models = {self.model, *(m for p in self.populators for m in p.models())}
         self.annotations = dict(compiler.annotation_col_map or {})
 
 
@@ -110,6 +114,7 @@ class PreparedRead:
             execute_read(connection, cursor, shape.sql, params, reuse_plan=self._reuse_plan)
             rows = cursor.fetchall()
         converters = self._converters(shape, using, connection) if rows else ()
+        quiet = bool(rows) and not shape.flat and not listened(shape.models)
         objects = []
         for raw in rows:
             row = list(raw)
@@ -121,9 +126,9 @@ class PreparedRead:
             if shape.flat:
                 objects.append(row[0])
                 continue
-            obj = shape.model.from_db(using, shape.init_list, row[shape.start : shape.end])
+            obj = make(shape.model, using, shape.init_list, row[shape.start : shape.end], quiet and shape.plain)
             for populator in shape.populators:
-                populator.populate(row, obj)
+                populator.fill(row, obj, quiet)
             for name, pos in shape.annotations.items():
                 setattr(obj, name, row[pos])
             objects.append(obj)
