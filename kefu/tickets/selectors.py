@@ -283,15 +283,16 @@ def _nullable_rows(qs, sort_field, decoded, limit, filters, actor, related=None)
     if len(_per_site(qs, filters, actor, sort_field)) > 1 or _key_reads_reuse_plans():
         # Split (or on PostgreSQL, see _page_rows): both sections' ids first (sort keys only), then the page's
         # rows in one query, not one each.
-        ids = []
+        keys = []
         if dated is not None:
-            ids = _split_ids(dated, [sort_field, "-id"], sort_field, False, limit, filters, actor)
-        if len(ids) < limit:
-            ids += _split_ids(undated, ["-id"], "id", True, limit - len(ids), filters, actor)
-        rows = _fetch_page(ids, actor, related)
+            keys = _split_keys(dated, [sort_field, "-id"], sort_field, False, limit, filters, actor)
+        if len(keys) < limit:
+            undated_ids = _split_keys(undated, ["-id"], "id", True, limit - len(keys), filters, actor)
+            keys += [(None, order_id) for _, order_id in undated_ids]
+        rows = _fetch_page(keys, sort_field, actor, related)
         if rows is not None:
             return rows
-    # One site, or a row left the actor's sight between the reads: each section read whole, in SQL order.
+    # One site (SQLite), or a row changed between the reads: each section read whole, in SQL order.
     rows: list[WorkOrder] = []
     if dated is not None:
         rows = _page_rows(dated, [sort_field, "-id"], sort_field, False, limit, filters, actor, related, split=False)
@@ -358,21 +359,27 @@ def _queue_columns(qs, related):
     return qs.select_related(*related).only(*columns)
 
 
-def _split_ids(qs, order, sort_field, desc, limit, filters, actor, parts=None) -> list[int]:
-    """The page's ids in order over the per-site parts (or the `parts` given), read as sort keys only (no model
-    instances)."""
+def _split_keys(qs, order, sort_field, desc, limit, filters, actor, parts=None) -> list[tuple]:
+    """The page's (sort value, id) pairs in order over the per-site parts (or the `parts` given), read as sort
+    keys only (no model instances)."""
     parts = _per_site(qs, filters, actor, sort_field) if parts is None else parts
     if sort_field == "id":
         keys = [(i, i) for part in parts for i in part.order_by(*order).values_list("id", flat=True)[:limit]]
     else:
         keys = [pair for part in parts for pair in part.order_by(*order).values_list(sort_field, "id")[:limit]]
     keys.sort(key=_merge_key(sort_field, desc))
-    return [order_id for _, order_id in keys[:limit]]
+    return keys[:limit]
+
+
+def _padded(ids: list[int]) -> list[int]:
+    """The ids repeated up to the next power of two: a few prepared shapes (1, 2, 4 … 128 ids) instead of one per
+    page length, each used often enough for PostgreSQL to cache its plan."""
+    return ids + ids[-1:] * ((1 << (len(ids) - 1).bit_length()) - len(ids))
 
 
 @functools.cache
 def _page_read(count: int, related: tuple) -> PreparedRead:
-    """The rows of `count` ids with the queue's columns: one prepared shape per page length and joins."""
+    """The rows of `count` ids with the queue's columns: one prepared shape per padded length and joins."""
     return PreparedRead(
         lambda *ids: _queue_columns(WorkOrder.objects.filter(id__in=ids), related).order_by(),
         arity=count,
@@ -380,27 +387,33 @@ def _page_read(count: int, related: tuple) -> PreparedRead:
     )
 
 
-def _fetch_page(ids, actor, related) -> list[WorkOrder] | None:
-    """The rows of `ids` in that order, or None when one left the actor's sight between the two reads
-    (transferred away): the caller then reads the page in one go instead."""
-    if not ids:
+def _fetch_page(keys, sort_field, actor, related) -> list[WorkOrder] | None:
+    """The rows of the (sort value, id) `keys` in that order, or None when one changed between the two reads
+    (left the actor's sight, or its sort value moved, which the next page's cursor is made of): the caller then
+    reads the page in one go instead."""
+    if not keys:
         return []
+    ids = [order_id for _, order_id in keys]
+    padded = _padded(ids)
     # By id, the actor's scope checked on each row: with the page's filters repeated, SQLite walked the filter's
     # index (every dated in-progress row of a site for the deadline sort) instead of 26 primary-key lookups.
-    by_id = {row.id: row for row in _page_read(len(ids), tuple(related))(*ids) if may_see_order(actor, row)}
-    return [by_id[i] for i in ids] if len(by_id) == len(ids) else None
+    by_id = {row.id: row for row in _page_read(len(padded), tuple(related))(*padded) if may_see_order(actor, row)}
+    if len(by_id) != len(ids) or any(getattr(by_id[i], sort_field) != value for value, i in keys):
+        return None
+    return [by_id[i] for i in ids]
 
 
 def _page_rows(qs, order, sort_field, desc, limit, filters, actor, related=None, split=True) -> list[WorkOrder]:
     related = QUEUE_RELATED if related is None else related
     parts = _per_site(qs, filters, actor, sort_field) if split else [qs]
-    if len(parts) == 1 and not _key_reads_reuse_plans():
+    if len(parts) == 1 and (not split or not _key_reads_reuse_plans()):
         return list(_queue_columns(qs, related).order_by(*order)[:limit])
     # Split queues read only the sort keys per site, merge them, then fetch the page's rows in one query:
     # building every site's candidates with five joins cost more than the SQL did. On PostgreSQL one site's
     # queue goes the same way: planning the filtered five-table join for each call's values took 1.4–2.6 ms
     # (running it 0.3), while the keys' read plans in 0.2 and the page read by ids runs on a cached plan.
-    rows = _fetch_page(_split_ids(qs, order, sort_field, desc, limit, filters, actor, parts), actor, related)
+    keys = _split_keys(qs, order, sort_field, desc, limit, filters, actor, parts)
+    rows = _fetch_page(keys, sort_field, actor, related)
     if rows is None:
         rows = [row for part in parts for row in _queue_columns(part, related).order_by(*order)[:limit]]
         rows.sort(key=lambda row: _merge_key(sort_field, desc)((getattr(row, sort_field), row.id)))

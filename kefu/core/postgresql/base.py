@@ -54,8 +54,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return
         raw = self.connection
         with self.wrap_database_errors, raw.pipeline():
-            raw.execute(_AUTO)
-            try:
+            try:  # the SET back is queued whatever stops the read (an interrupt during the first SET too)
+                raw.execute(_AUTO)
                 cursor.execute(sql, params)
             finally:
                 raw.execute(_CUSTOM)

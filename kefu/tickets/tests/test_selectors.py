@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from kefu.core.errors import ServiceError
 from kefu.core.tests.fixtures import fast_password_hashing, make_staff  # noqa: F401
@@ -276,6 +277,45 @@ def test_multi_site_page_stays_whole_when_a_row_leaves_between_its_two_reads(sit
     page = selectors.queue_for(both, page_size=4)
     assert made[-1] in checked, "the page rows are read by id and checked against the actor's scope"
     assert [o.id for o in page.rows] == [o.id for o in expected.rows] and page.next_cursor == expected.next_cursor
+
+
+def test_a_page_is_read_again_when_a_rows_sort_value_moves_between_its_two_reads(
+    site, other_site, customer, monkeypatch
+):
+    """The next page's cursor is the last row's sort value: if a row was updated after the keys were read, the
+    page is read in one go again, so its order and cursor agree with the rows shown."""
+    from conftest import make_user
+    from kefu.accounts.models import Role
+    from kefu.customers.services import create_customer
+
+    both = make_user(Role.SUPERVISOR, sites=[site, other_site])
+    other_customer = create_customer(actor=both, site_id=other_site.id, name="王芳", phones=["13900001111"])
+    for i in range(3):
+        for s, c in ((site, customer), (other_site, other_customer)):
+            services.create_work_order(
+                actor=both, site_id=s.id, type="repair", channel="phone", subject=f"单{i}", customer_id=c.id
+            )
+    original = selectors._split_keys
+
+    def touched_after_the_keys(*args, **kwargs):
+        keys = original(*args, **kwargs)
+        moved = keys[-1][1]
+        WorkOrder.objects.filter(pk=moved).update(updated_at=timezone.now() + timedelta(minutes=5))
+        return keys
+
+    monkeypatch.setattr(selectors, "_split_keys", touched_after_the_keys)
+    page = selectors.queue_for(both, sort="-updated", page_size=4)
+    monkeypatch.setattr(selectors, "_split_keys", original)
+    expected = list(selectors.work_orders_for(both).order_by("-updated_at", "-id").values_list("id", flat=True)[:4])
+    assert [o.id for o in page.rows] == expected
+    assert page.next_cursor == selectors.queue_for(both, sort="-updated", page_size=4).next_cursor
+
+
+def test_page_reads_pad_their_ids_to_a_few_shapes():
+    assert [len(selectors._padded(list(range(1, n + 1)))) for n in (1, 2, 3, 5, 26, 32, 33, 101)] == [
+        *(1, 2, 4, 8, 32, 32, 64, 128)
+    ]
+    assert selectors._padded([7, 9, 4]) == [7, 9, 4, 4]
 
 
 @pytest.mark.parametrize("sort", list(selectors.SORTS))
