@@ -23,6 +23,7 @@ from django.db.models.sql import InsertQuery
 
 # Filled on first use; a race between threads only compiles the same statement twice.
 _statements: dict[tuple, str] = {}
+_composed: dict[tuple, tuple[str, list[int]]] = {}  # Rows.composed(): SQL and where each param comes from
 
 
 def _statement(alias: str, model, fields, objs, returning: bool) -> str:
@@ -134,16 +135,48 @@ class Rows:
                 j = self.layout.column[name]
                 self.params[rows[id(obj)] * width + j] = self._value(self.layout.entries[j], obj)
 
+    def composed(self, replace: dict[tuple[int, str], str] | None = None) -> tuple[str, list]:
+        """This batch's INSERT (with RETURNING the ids when they are not given) and its params, some values
+        replaced by SQL expressions: `{(row, field name): expression}`, where a `%s` in the expression stands for
+        the value it replaces. For a statement that computes a value in the database (a CTE's output)."""
+        replace = replace or {}
+        key = (self.using, self.model, len(self.objs), not self.pk_given, tuple(sorted(replace.items())))
+        if key not in _composed:
+            _composed[key] = self._compose(replace)  # as _statements: a race only composes it twice
+        sql, positions = _composed[key]
+        return sql, [self.params[k] for k in positions]
+
+    def _compose(self, replace) -> tuple[str, list[int]]:
+        sql = _statement(self.using, self.model, self.layout.fields, self.objs, not self.pk_given)
+        width = len(self.layout.fields)
+        plain = ", ".join(f"({', '.join(['%s'] * width)})" for _ in self.objs)
+        head, _, values = sql.partition(" VALUES ")
+        if not values.startswith(plain):  # a field with its own placeholder: the positions below would be wrong
+            raise ValueError(f"{self.model.__name__}: unexpected INSERT placeholders")
+        rows, positions = [], []
+        for i in range(len(self.objs)):
+            cells = []
+            for j, field in enumerate(self.layout.fields):
+                expression = replace.get((i, field.name), "%s")
+                cells.append(expression)
+                positions.extend([i * width + j] * expression.count("%s"))
+            rows.append(f"({', '.join(cells)})")
+        return f"{head} VALUES {', '.join(rows)}{values[len(plain) :]}", positions
+
     def send(self) -> list[Model]:
         returning = not self.pk_given
         sql = _statement(self.using, self.model, self.layout.fields, self.objs, returning)
         with self.connection.cursor() as cursor:
             cursor.execute(sql, self.params)
             ids = cursor.fetchall() if returning else None
+        return self.saved(ids)
+
+    def saved(self, ids: list[tuple] | None) -> list[Model]:
+        """Mark the instances written (with these returned ids, the first column of each row, if not given)."""
         if ids is not None:
             if len(ids) != len(self.objs):
                 raise RuntimeError(f"{len(self.objs)} rows written, {len(ids)} ids returned")
-            for obj, (pk,) in zip(self.objs, ids, strict=True):
+            for obj, (pk, *_) in zip(self.objs, ids, strict=True):
                 obj.pk = pk
         for obj in self.objs:
             obj._state.adding = False

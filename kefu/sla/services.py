@@ -197,7 +197,11 @@ def start_clocks(order: WorkOrder, *, actor) -> list[WorkOrderClock]:
         return []
     for planned in rows:
         planned.restate("work_order")  # the order had no id when they were planned
-    send_together(*rows)
+    companions = order.__dict__.get("companion_rows")
+    if companions is not None:  # a create in progress: it sends them with its own rows
+        companions.extend(rows)
+    else:
+        send_together(*rows)
     _refresh_order(order, [{"state": clock.state, "due_at": clock.due_at} for clock in made])
     if hasattr(order, "written"):  # a create's instance: its answer shows these without a read
         order.written["clocks"] = sorted(made, key=lambda c: c.metric)

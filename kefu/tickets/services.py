@@ -7,7 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kefu.accounts.models import Department, Shop, User
@@ -26,7 +26,7 @@ from . import selectors, transitions
 from .attachments import classify
 from .errors import WorkOrderError
 from .models import Attachment, Channel, Priority, WorkOrder, WorkOrderEvent, WorkOrderType
-from .numbering import next_number
+from .numbering import insert_numbered, next_number
 from .transitions import Action, Status
 
 MAX_TEXT = 10_000
@@ -223,20 +223,36 @@ def create_work_order(
     row, history = Rows([order], pk_given=True), Rows(events)
     # Everything above only reads. The day's number is a locked counter row (SQLite: the write lock itself) held
     # until COMMIT, and every create queues on it; so the order takes its id first, its dependents (SLA clocks)
-    # go in before it, and only its own row and history follow the number.
-    with transaction.atomic():
+    # go in before it, and only its own row and history follow the number. On PostgreSQL the receivers' rows are
+    # collected (companion_rows) and the whole transaction is sent at once.
+    outermost = connection.get_autocommit() and not connection.in_atomic_block
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:  # a sequence, which no rollback gives back: taken before, the transaction is one round trip
         order.pk = next_id(WorkOrder)
+    with transaction.atomic():
+        if not postgresql:
+            order.pk = next_id(WorkOrder)
         order.written = {}  # the rows this create writes, by relation name: its answer needs no re-read
+        order.companion_rows = []  # receivers' rows (SLA clocks) to send with the order's own
         if accept_now:
             # Every transition is announced, this one too, before the creation (as when it was a second write).
             hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=Status.NEW, new=status)
         hooks.fire(hooks.WORK_ORDER_CREATED, work_order=order, actor=actor)
-        order.number = events[0].new["number"] = next_number(site, now)
-        row.restate("id", "number")
+        row.restate("id")
         history.restate("work_order")
-        history.restate("new", objs=events[:1])
-        send_together(row, history)
         order.written["events"] = history.objs
+        companions = order.__dict__.pop("companion_rows")
+        if postgresql:
+            # The receivers' rows, then number, order and history, and COMMIT when this block is the transaction:
+            # one round trip.
+            insert_numbered(site, now, row, history, before=companions, commit=outermost)
+        else:  # SQLite: the whole transaction holds the write lock anyway
+            if companions:
+                send_together(*companions)
+            order.number = events[0].new["number"] = next_number(site, now)
+            row.restate("number")
+            history.restate("new", objs=events[:1])
+            send_together(row, history)
     return order
 
 

@@ -173,3 +173,22 @@ def test_batches_sent_together_are_written_together_or_not_at_all(make_order, ag
     assert WorkOrderEvent.objects.filter(work_order=order, event_type="note_added").count() == 3
     # The connection is usable afterwards, outside pipeline mode.
     assert WorkOrder.objects.filter(pk=order.pk).exists()
+
+
+def test_a_composed_insert_takes_a_value_from_an_sql_expression_and_keeps_the_others(make_order, agent):
+    """composed(): the SQL of a batch with one cell replaced by an expression (its %s stands for the value it
+    replaces); run as it is, it writes what send() would, except that cell."""
+    order = make_order()
+    events = _events(order, agent)
+    batch = Rows(events)
+    sql, params = batch.composed({(1, "note"): "upper(%s)", (0, "event_type"): "'note_' || 'added'"})
+    assert sql.count("upper(%s)") == 1 and len(params) == len(batch.params) - 1
+    assert batch.composed({(1, "note"): "upper(%s)", (0, "event_type"): "'note_' || 'added'"})[0] is sql  # cached
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        batch.saved(cursor.fetchall())
+    stored = {e.pk: e for e in WorkOrderEvent.objects.filter(pk__in=[e.pk for e in events])}
+    assert [stored[e.pk].note for e in events] == [events[0].note, events[1].note.upper()]
+    assert [stored[e.pk].event_type for e in events] == ["note_added", "note_added"]
+    assert [stored[e.pk].new for e in events] == [e.new for e in events]
+    assert all(not e._state.adding for e in events)

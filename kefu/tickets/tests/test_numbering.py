@@ -115,16 +115,84 @@ def test_parallel_creates_get_consecutive_numbers_without_gaps_or_duplicates(fro
 @pytest.mark.parametrize("accept_now", [False, True], ids=["recorded", "taken-live"])
 def test_the_number_lock_covers_only_the_order_row_and_its_history(make_order, accept_now):
     """Every create queues on the day's counter row until COMMIT, so nothing else is written after taking it:
-    the SLA clocks and their events go in before (their foreign keys are checked at COMMIT)."""
+    the SLA clocks and their events go in before (their foreign keys are checked at COMMIT). On PostgreSQL the
+    number, the order and its history are one statement."""
     make_order()  # the day's counter row exists
     with CaptureQueriesContext(connection) as ctx:
         order = make_order(accept_now=accept_now)
     sql = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
     taken = next(i for i, q in enumerate(sql) if "tickets_workordersequence" in q)
-    assert [q.split("(")[0].strip() for q in sql[taken + 1 :]] == [
-        'INSERT INTO "tickets_workorder"',
-        'INSERT INTO "tickets_workorderevent"',
-    ]
+    if connection.vendor == "postgresql":
+        assert taken == len(sql) - 1, "the number's statement is the create's last"
+        assert 'INSERT INTO "tickets_workorder"' in sql[taken]
+        assert 'INSERT INTO "tickets_workorderevent"' in sql[taken]
+    else:
+        assert [q.split("(")[0].strip() for q in sql[taken + 1 :]] == [
+            'INSERT INTO "tickets_workorder"',
+            'INSERT INTO "tickets_workorderevent"',
+        ]
     assert any('INSERT INTO "sla_workorderclock"' in q for q in sql[:taken]), "the clocks went in first"
     created = order.events.get(event_type="created")
     assert created.new["number"] == order.number
+    assert order.events.count() == (2 if accept_now else 1)
+    assert order.clocks.count() == 2 and all(c.pk for c in order.written["clocks"])
+    assert [e.pk for e in order.written["events"]] == list(order.events.order_by("id").values_list("id", flat=True))
+
+
+def test_the_counter_goes_past_9999_with_more_digits(frozen, make_order, site):
+    """Four digits are the least: the 10,000th order of a day is GD-…-10000 (the SQL and the Python agree)."""
+    from kefu.tickets.models import WorkOrderSequence
+
+    frozen(utc(2026, 11, 23, 2, 0))
+    assert make_order().number == "GD-20261123-0001"
+    WorkOrderSequence.objects.filter(site=site).update(last_value=9998)
+    assert [make_order().number for _ in range(2)] == ["GD-20261123-9999", "GD-20261123-10000"]
+    assert _take(site, utc(2026, 11, 23, 2, 0)) == "GD-20261123-10001"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_that_is_its_own_transaction_commits_and_one_inside_another_waits_for_it(frozen, make_order):
+    """The create's own transaction is committed with its last statement (PostgreSQL: in the same round trip); a
+    create inside the caller's transaction is committed or rolled back with it, its number too."""
+    frozen(utc(2026, 11, 23, 2, 0))
+    first = make_order()
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    assert list(_other_connection_numbers()) == [first.number]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert make_order().number == "GD-20261123-0002"
+        raise RuntimeError("the caller's transaction fails after the create")
+    second = make_order()
+    assert second.number == "GD-20261123-0002"
+    assert list(_other_connection_numbers()) == [first.number, second.number]
+    assert second.events.get(event_type="created").new["number"] == second.number
+
+
+def _other_connection_numbers():
+    """What another connection sees: committed rows only."""
+    ((kind, value),) = run_concurrently(
+        lambda: list(WorkOrder.objects.order_by("id").values_list("number", flat=True)), [()]
+    )
+    assert kind == "ok", value
+    return value
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_refused_by_the_database_writes_nothing_and_leaves_the_connection_usable(frozen, make_order, site):
+    """If the database refuses the create's last statement (here a number already taken, which only a corrupted
+    counter can cause), nothing of it stays, not its clocks either, and the next create works."""
+    from django.db import IntegrityError
+
+    from kefu.sla.models import WorkOrderClock
+    from kefu.tickets.models import WorkOrderSequence
+
+    frozen(utc(2026, 11, 23, 2, 0))
+    make_order()
+    WorkOrderSequence.objects.filter(site=site).update(last_value=0)  # hands out 0001 again
+    clocks = WorkOrderClock.objects.count()
+    with pytest.raises(IntegrityError):
+        make_order()
+    assert WorkOrder.objects.count() == 1 and WorkOrderClock.objects.count() == clocks
+    assert WorkOrderSequence.objects.get(site=site).last_value == 0
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    WorkOrderSequence.objects.filter(site=site).update(last_value=1)  # repaired
+    assert make_order().number == "GD-20261123-0002"
