@@ -16,6 +16,8 @@ _receivers: dict[str, list[Callable]] = defaultdict(list)
 # Fired inside the create's transaction with the order's id set but before its row, its number and its history
 # are written (they follow under the day's number lock, which is held until COMMIT): receivers insert rows that
 # point at the order (foreign keys are checked at COMMIT) and must not read or update the order's own row.
+# A receiver may append its Rows to `work_order.companion_rows` instead of sending them (the SLA clocks do):
+# they go with the order's own statements, so a receiver after it sees no clock rows in the database yet.
 WORK_ORDER_CREATED = "work_order_created"
 # Fired before the create's write transaction with the complete, unsaved order (no id, no number yet): receivers
 # fill the order's derived columns (the SLA deadline summary) so it goes in with one INSERT. They only read here;

@@ -13,6 +13,7 @@ No signals are sent, as with bulk_create. Expressions (F(), functions) are refus
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from django.db.models.sql import InsertQuery
 # Filled on first use; a race between threads only compiles the same statement twice.
 _statements: dict[tuple, str] = {}
 _composed: dict[tuple, tuple[str, list[int]]] = {}  # Rows.composed(): SQL and where each param comes from
+_PLACEHOLDER = re.compile(r"%%|%s")  # a literal percent (%%) is no placeholder, nor is the "s" after it
 
 
 def _statement(alias: str, model, fields, objs, returning: bool) -> str:
@@ -159,7 +161,7 @@ class Rows:
             for j, field in enumerate(self.layout.fields):
                 expression = replace.get((i, field.name), "%s")
                 cells.append(expression)
-                positions.extend([i * width + j] * expression.count("%s"))
+                positions.extend([i * width + j] * _PLACEHOLDER.findall(expression).count("%s"))
             rows.append(f"({', '.join(cells)})")
         return f"{head} VALUES {', '.join(rows)}{values[len(plain) :]}", positions
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import datetime
 
 from django.db import connection
@@ -57,21 +59,23 @@ def _take_sql() -> str:
 _numbered: dict[tuple[str, str], str] = {}
 
 
-def insert_numbered(site, at: datetime, order: Rows, history: Rows, *, before=(), commit: bool) -> str:
+def insert_numbered(site, at: datetime, order: Rows, history: Rows, *, before=(), commit: bool) -> Callable[[], str]:
     """PostgreSQL: take the next number and insert the order (one row) and its history in ONE statement, after
-    the batches `before` (its dependents: they need no lock) and, with `commit`, followed by COMMIT: all in one
-    round trip. Returns the number, set on the instances too.
+    the batches `before` (its dependents: they need no lock), all in one pipeline. With `commit` (the caller's
+    atomic block is the transaction) the pipeline stays open and the block's COMMIT joins it: one round trip
+    from taking the number to COMMIT. Returns a function that reads the answers once the statements have run
+    (with `commit`, after the atomic block), sets the number on the instances and returns it.
 
     The counter row's lock lasts from taking the number to the end of COMMIT and every create of the site and day
     queues on it. Taken with its own statement, the lock also spans the answers' trips back to Python, and each
     of them waits for its worker's GIL; here the whole stretch runs inside PostgreSQL. The first history row's
-    `new` gets the number under the key "number". `commit` only for the outermost transaction: the caller's
-    atomic block then finds nothing left to commit.
+    `new` gets the number under the key "number".
     """
     q = connection.ops.quote_name
     number_column = q(WorkOrderSequence._meta.get_field("last_value").column)
     day = _day(site, at)
-    order.objs[0].number = f"{site.code}-{day:%Y%m%d}-"  # the part before the counter, completed in SQL
+    instance = order.objs[0]
+    instance.number = f"{site.code}-{day:%Y%m%d}-"  # the part before the counter, completed in SQL
     order.restate("number")
     counter = f"{number_column}::text"
     order_sql, order_params = order.composed(
@@ -87,22 +91,29 @@ def insert_numbered(site, at: datetime, order: Rows, history: Rows, *, before=()
             f"{history_sql}, (SELECT {q('number')} FROM o)"
         )
     params = [site.pk, connection.ops.adapt_datefield_value(day), *order_params, *history_params]
-    with connection.wrap_database_errors, connection.connection.pipeline():
-        sent = []
+    sent = []
+    with connection.wrap_database_errors, ExitStack() as pipeline:
+        pipeline.enter_context(connection.connection.pipeline())
         for batch in before:
             batch_cursor = connection.cursor()
             batch_cursor.execute(*batch.composed())
             sent.append((batch, batch_cursor))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            if commit:
-                connection.connection.commit()  # queued after the statements, then all are sent
-            rows = cursor.fetchall()
-        for batch, batch_cursor in sent:
-            with batch_cursor:
-                batch.saved(None if batch.pk_given else batch_cursor.fetchall())
-    number = rows[0][-1]
-    order.saved(None)
-    history.saved(rows)
-    order.objs[0].number = history.objs[0].new["number"] = number
-    return number
+        cursor = connection.cursor()
+        cursor.execute(sql, params)
+        if commit:  # nothing is read before COMMIT, so the lock never waits for Python
+            connection.commit_with_pipeline(pipeline.pop_all())
+
+    def answers() -> str:
+        with connection.wrap_database_errors:
+            with cursor:
+                rows = cursor.fetchall()
+            for batch, batch_cursor in sent:
+                with batch_cursor:
+                    batch.saved(None if batch.pk_given else batch_cursor.fetchall())
+        number = rows[0][-1]
+        order.saved(None)
+        history.saved(rows)
+        instance.number = history.objs[0].new["number"] = number
+        return number
+
+    return answers

@@ -229,6 +229,20 @@ def create_work_order(
     postgresql = connection.vendor == "postgresql"
     if postgresql:  # a sequence, which no rollback gives back: taken before, the transaction is one round trip
         order.pk = next_id(WorkOrder)
+    try:
+        numbered = _write_created(order, row, history, actor=actor, accept_now=accept_now, outermost=outermost)
+    except BaseException:
+        order.number = ""  # a create that failed has no number (nor, on PostgreSQL, the prefix it was given)
+        raise
+    if numbered is not None:
+        numbered()  # the answers, read once the transaction has ended
+    return order
+
+
+def _write_created(order, row: Rows, history: Rows, *, actor, accept_now: bool, outermost: bool):
+    """The create's transaction; on PostgreSQL returns the function that reads its answers after it."""
+    site, now, events, numbered = order.site, order.created_at, history.objs, None
+    postgresql = connection.vendor == "postgresql"
     with transaction.atomic():
         if not postgresql:
             order.pk = next_id(WorkOrder)
@@ -236,7 +250,7 @@ def create_work_order(
         order.companion_rows = []  # receivers' rows (SLA clocks) to send with the order's own
         if accept_now:
             # Every transition is announced, this one too, before the creation (as when it was a second write).
-            hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=Status.NEW, new=status)
+            hooks.fire(hooks.WORK_ORDER_STATUS_CHANGED, work_order=order, actor=actor, old=Status.NEW, new=order.status)
         hooks.fire(hooks.WORK_ORDER_CREATED, work_order=order, actor=actor)
         row.restate("id")
         history.restate("work_order")
@@ -244,8 +258,8 @@ def create_work_order(
         companions = order.__dict__.pop("companion_rows")
         if postgresql:
             # The receivers' rows, then number, order and history, and COMMIT when this block is the transaction:
-            # one round trip.
-            insert_numbered(site, now, row, history, before=companions, commit=outermost)
+            # one round trip, answered when the block ends.
+            numbered = insert_numbered(site, now, row, history, before=companions, commit=outermost)
         else:  # SQLite: the whole transaction holds the write lock anyway
             if companions:
                 send_together(*companions)
@@ -253,7 +267,7 @@ def create_work_order(
             row.restate("number")
             history.restate("new", objs=events[:1])
             send_together(row, history)
-    return order
+    return numbered
 
 
 def _created_events(order, actor, *, named_assignee, accept_now) -> list[WorkOrderEvent]:

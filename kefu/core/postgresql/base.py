@@ -10,11 +10,19 @@ planning them, under the day's number lock. So a transaction starts with plan_ca
 A read by primary keys with joins gains nothing from custom plans either, and planning it can cost more than
 running it (a queue page's 26 rows with five joined tables: 1.7 ms planning, 0.4 ms running). Such a read goes
 through `execute_reusing_plan`: the statement between two SETs, all in one round trip (psycopg's pipeline).
+
+A write that holds a lock until COMMIT (the day's work-order number) can leave its statements queued in an open
+pipeline with `commit_with_pipeline`: the transaction's own COMMIT then goes in the same round trip, and Django's
+atomic block still decides the outcome (its hooks, its rollback) from the answer.
 """
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
+import psycopg
 from django.db.backends.postgresql import base, operations
+from django.db.backends.utils import debug_transaction
 
 FORCED = "plan_cache_mode=force_custom_plan"
 _AUTO, _CUSTOM = "SET plan_cache_mode = auto", "SET plan_cache_mode = force_custom_plan"
@@ -26,6 +34,39 @@ class DatabaseOperations(operations.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
+    _commit_pipeline: ExitStack | None = None
+
+    def commit_with_pipeline(self, pipeline: ExitStack) -> None:
+        """Keep this open pipeline (an ExitStack holding `connection.pipeline()`) until the outermost atomic block
+        ends: its COMMIT is queued after the statements and sent with them, and the block's rollback discards
+        them. Its answers can be read once the block has exited."""
+        if not self.in_atomic_block or self.savepoint_ids or self._commit_pipeline is not None:
+            raise RuntimeError("a pipeline is handed over only inside the outermost atomic block, once")
+        self._commit_pipeline = pipeline
+
+    def _commit(self):
+        pipeline, self._commit_pipeline = self._commit_pipeline, None
+        if pipeline is None:
+            return super()._commit()
+        with debug_transaction(self, "COMMIT"), self.wrap_database_errors, pipeline:
+            # A statement, not connection.commit(): that would sync at once, and leaving the pipeline syncs again.
+            self.connection.execute("COMMIT")
+        # A statement of the pipeline that failed left the transaction aborted and the COMMIT skipped; its error
+        # has been raised above, and Django's rollback follows.
+
+    def _rollback(self):
+        pipeline, self._commit_pipeline = self._commit_pipeline, None
+        if pipeline is not None:
+            try:
+                with pipeline:
+                    self.connection.execute("ROLLBACK")  # sent with the statements it undoes
+            except psycopg.Error:
+                pass  # the error that stopped the block is the one raised; this one is part of what is undone
+        return super()._rollback()  # sends nothing if the ROLLBACK above ran (the connection is idle)
+
+    def _close(self):
+        self._commit_pipeline = None  # closing the connection ends its pipeline
+        return super()._close()
 
     def _set_autocommit(self, autocommit):
         super()._set_autocommit(autocommit)

@@ -157,3 +157,71 @@ def test_postgresql_a_failed_read_on_a_cached_plan_leaves_the_session_on_custom_
         connection.execute_reusing_plan(cursor, "SHOW plan_cache_mode", [])
         assert cursor.fetchone() == ("auto",)
     assert _plan_mode() == "force_custom_plan"
+
+
+@pytest.fixture
+def probe_table():
+    """A real table (another connection must see what is committed), made and dropped around the test."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE kefu_pipeline_probe (id integer PRIMARY KEY)")
+    yield "kefu_pipeline_probe"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE kefu_pipeline_probe")
+
+
+def _committed_probe_ids():
+    from kefu.core.tests.concurrency import run_concurrently
+
+    def read():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM kefu_pipeline_probe ORDER BY id")
+            return [row[0] for row in cursor.fetchall()]
+
+    ((kind, value),) = run_concurrently(read, [()])
+    assert kind == "ok", value
+    return value
+
+
+def _queue_and_hand_over(*ids):
+    from contextlib import ExitStack
+
+    with ExitStack() as pipeline:
+        pipeline.enter_context(connection.connection.pipeline())
+        for pk in ids:
+            connection.connection.execute("INSERT INTO kefu_pipeline_probe (id) VALUES (%s)", [pk])
+        connection.commit_with_pipeline(pipeline.pop_all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_a_pipeline_handed_to_the_commit_ends_as_its_atomic_block_decides(probe_table):
+    """commit_with_pipeline: the statements queued in the pipeline are committed by the atomic block's own COMMIT
+    (its on_commit hooks run), undone by its rollback, and a statement the database refuses fails the block."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no pipeline")
+    from contextlib import ExitStack
+
+    from django.db import IntegrityError, transaction
+    from psycopg import pq
+
+    with pytest.raises(RuntimeError):
+        connection.commit_with_pipeline(ExitStack())  # outside an atomic block there is no COMMIT to join
+    committed = []
+    with transaction.atomic():
+        transaction.on_commit(lambda: committed.append(1))
+        _queue_and_hand_over(1, 2)
+        assert connection.connection.pgconn.pipeline_status == pq.PipelineStatus.ON  # nothing waited for an answer yet
+    assert committed == [1] and connection.connection.pgconn.pipeline_status == pq.PipelineStatus.OFF
+    assert _committed_probe_ids() == [1, 2]
+
+    with pytest.raises(KeyboardInterrupt), transaction.atomic():
+        transaction.on_commit(lambda: committed.append(2))
+        _queue_and_hand_over(3)
+        raise KeyboardInterrupt  # whatever stops the block after the hand-over
+    with pytest.raises(IntegrityError), transaction.atomic():
+        transaction.on_commit(lambda: committed.append(3))
+        _queue_and_hand_over(4, 1)  # 1 exists: refused when the COMMIT is sent
+    assert committed == [1] and _committed_probe_ids() == [1, 2]
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    with transaction.atomic():
+        _queue_and_hand_over(4)
+    assert _committed_probe_ids() == [1, 2, 4]

@@ -192,3 +192,16 @@ def test_a_composed_insert_takes_a_value_from_an_sql_expression_and_keeps_the_ot
     assert [stored[e.pk].event_type for e in events] == ["note_added", "note_added"]
     assert [stored[e.pk].new for e in events] == [e.new for e in events]
     assert all(not e._state.adding for e in events)
+
+
+def test_a_literal_percent_in_a_composed_expression_is_no_placeholder(make_order, agent):
+    """`%%` in an expression is a percent sign, not a value: it takes no param."""
+    order = make_order()
+    events = _events(order, agent)
+    batch = Rows(events)
+    sql, params = batch.composed({(1, "note"): "(%s || ' 100%%')"})
+    assert len(params) == len(batch.params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        batch.saved(cursor.fetchall())
+    assert WorkOrderEvent.objects.get(pk=events[1].pk).note == f"{events[1].note} 100%"

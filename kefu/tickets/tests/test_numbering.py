@@ -196,3 +196,66 @@ def test_a_create_refused_by_the_database_writes_nothing_and_leaves_the_connecti
     assert connection.get_autocommit() and not connection.in_atomic_block
     WorkOrderSequence.objects.filter(site=site).update(last_value=1)  # repaired
     assert make_order().number == "GD-20261123-0002"
+
+
+@pytest.fixture
+def on_commit_of_create():
+    """A WORK_ORDER_CREATED receiver that asks for a callback at COMMIT, as a notification would."""
+    from kefu.core import hooks
+
+    committed = []
+
+    def receiver(work_order, **_):
+        transaction.on_commit(lambda: committed.append(work_order.pk))
+
+    hooks.register(hooks.WORK_ORDER_CREATED, receiver)
+    yield committed
+    hooks.unregister(hooks.WORK_ORDER_CREATED, receiver)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_that_is_its_own_transaction_runs_its_commit_hooks(frozen, make_order, on_commit_of_create):
+    """The COMMIT that ends the create is its atomic block's own (PostgreSQL: sent with the create's statements),
+    so what runs at COMMIT runs once, after the order can be seen."""
+    frozen(utc(2026, 11, 23, 2, 0))
+    order = make_order()
+    assert on_commit_of_create == [order.pk]
+    assert _other_connection_numbers() == [order.number]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_failing_after_its_statements_are_queued_writes_nothing(
+    frozen, make_order, on_commit_of_create, monkeypatch
+):
+    """An error between the create's last statement and its COMMIT (here raised right after the statements are
+    sent or queued) rolls all of it back: no order, no clocks, no number taken, no commit hook, no number left
+    on the instance, and the connection is usable."""
+    from kefu.sla.models import WorkOrderClock
+    from kefu.tickets import services
+    from kefu.tickets.models import WorkOrderSequence
+
+    frozen(utc(2026, 11, 23, 2, 0))
+    make_order()
+    on_commit_of_create.clear()
+    clocks, instances = WorkOrderClock.objects.count(), []
+    last = "insert_numbered" if connection.vendor == "postgresql" else "send_together"  # what sends the order
+    real = getattr(services, last)
+
+    def failing(*args, **kw):
+        result = real(*args, **kw)
+        order_rows = [rows for rows in args if getattr(rows, "model", None) is WorkOrder]
+        if order_rows:
+            instances.append(order_rows[0].objs[0])
+            raise KeyboardInterrupt  # not an Exception: nothing on the way may swallow it
+        return result
+
+    with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
+        patched.setattr(services, last, failing)
+        make_order()
+    assert len(instances) == 1 and not instances[0].number
+    assert on_commit_of_create == []
+    assert WorkOrder.objects.count() == 1 and WorkOrderClock.objects.count() == clocks
+    assert WorkOrderSequence.objects.get().last_value == 1
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    assert make_order().number == "GD-20261123-0002"
+    assert _other_connection_numbers() == ["GD-20261123-0001", "GD-20261123-0002"]
