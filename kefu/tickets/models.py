@@ -162,6 +162,8 @@ class WorkOrderSequence(models.Model):
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
+        # Plain (no condition, no expressions, not deferrable): PostgreSQL's create takes its number with
+        # `INSERT … ON CONFLICT (site_id, day)`, which only a unique index on exactly these columns can serve.
         constraints = [models.UniqueConstraint(fields=["site", "day"], name="wo_sequence_unique_day")]
 
 
