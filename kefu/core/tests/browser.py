@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of a test are still plain synchronous code.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -45,6 +46,10 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # While Playwright's loop runs, Django keeps this thread's connections in the loop's context, apart from
+        # the plain thread-local ones that pytest-django closes: close them here, or the test database cannot be
+        # dropped at the end of the run ("being accessed by other users").
+        connections.close_all()
 
 
 def new_page(browser, width: int = 1366, height: int = 900, **context_options):
