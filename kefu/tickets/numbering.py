@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import datetime
 
@@ -59,17 +58,18 @@ def _take_sql() -> str:
 _numbered: dict[tuple[str, str], str] = {}
 
 
-def insert_numbered(site, at: datetime, order: Rows, history: Rows, *, before=(), commit: bool) -> Callable[[], str]:
+def insert_numbered(site, at: datetime, order: Rows, history: Rows, *, before=(), commit: bool) -> None:
     """PostgreSQL: take the next number and insert the order (one row) and its history in ONE statement, after
     the batches `before` (its dependents: they need no lock), all in one pipeline. With `commit` (the caller's
-    atomic block is the transaction) the pipeline stays open and the block's COMMIT joins it: one round trip
-    from taking the number to COMMIT. Returns a function that reads the answers once the statements have run
-    (with `commit`, after the atomic block), sets the number on the instances and returns it.
+    atomic block is the transaction) the pipeline stays open and the block's COMMIT joins it: from taking the
+    number to COMMIT no answer is awaited. The answers (the number, set on the instances; the ids) are read once
+    the statements have run: with `commit`, right after COMMIT, before the block's on_commit hooks.
 
     The counter row's lock lasts from taking the number to the end of COMMIT and every create of the site and day
     queues on it. Taken with its own statement, the lock also spans the answers' trips back to Python, and each
-    of them waits for its worker's GIL; here the whole stretch runs inside PostgreSQL. The first history row's
-    `new` gets the number under the key "number".
+    of them waits for its worker's GIL; here it spans the server's work and the few Python steps from the
+    statement to COMMIT (the atomic block's exit), never a round trip. The first history row's `new` gets the
+    number under the key "number".
     """
     q = connection.ops.quote_name
     number_column = q(WorkOrderSequence._meta.get_field("last_value").column)
@@ -100,20 +100,18 @@ def insert_numbered(site, at: datetime, order: Rows, history: Rows, *, before=()
             sent.append((batch, batch_cursor))
         cursor = connection.cursor()
         cursor.execute(sql, params)
-        if commit:  # nothing is read before COMMIT, so the lock never waits for Python
-            connection.commit_with_pipeline(pipeline.pop_all())
 
-    def answers() -> str:
-        with connection.wrap_database_errors:
+        def answered() -> None:
             with cursor:
                 rows = cursor.fetchall()
             for batch, batch_cursor in sent:
                 with batch_cursor:
                     batch.saved(None if batch.pk_given else batch_cursor.fetchall())
-        number = rows[0][-1]
-        order.saved(None)
-        history.saved(rows)
-        instance.number = history.objs[0].new["number"] = number
-        return number
+            order.saved(None)
+            history.saved(rows)
+            instance.number = history.objs[0].new["number"] = rows[0][-1]
 
-    return answers
+        if commit:  # nothing is read before COMMIT
+            connection.commit_with_pipeline(pipeline.pop_all(), answered)
+    if not commit:  # the pipeline has been synced on leaving it
+        answered()

@@ -229,21 +229,24 @@ def create_work_order(
     postgresql = connection.vendor == "postgresql"
     if postgresql:  # a sequence, which no rollback gives back: taken before, the transaction is one round trip
         order.pk = next_id(WorkOrder)
+    committed = []
     try:
-        numbered = _write_created(order, row, history, actor=actor, accept_now=accept_now, outermost=outermost)
+        _write_created(
+            order, row, history, actor=actor, accept_now=accept_now, outermost=outermost, committed=committed
+        )
     except BaseException:
-        order.number = ""  # a create that failed has no number (nor, on PostgreSQL, the prefix it was given)
+        if not committed:  # (not an on_commit hook that raised after COMMIT)
+            order.number = ""  # a create that failed has no number (nor, on PostgreSQL, the prefix it was given)
         raise
-    if numbered is not None:
-        numbered()  # the answers, read once the transaction has ended
     return order
 
 
-def _write_created(order, row: Rows, history: Rows, *, actor, accept_now: bool, outermost: bool):
-    """The create's transaction; on PostgreSQL returns the function that reads its answers after it."""
-    site, now, events, numbered = order.site, order.created_at, history.objs, None
+def _write_created(order, row: Rows, history: Rows, *, actor, accept_now: bool, outermost: bool, committed: list):
+    site, now, events = order.site, order.created_at, history.objs
     postgresql = connection.vendor == "postgresql"
     with transaction.atomic():
+        # The block's first hook, so it runs before any that could raise.
+        transaction.on_commit(lambda: committed.append(True))
         if not postgresql:
             order.pk = next_id(WorkOrder)
         order.written = {}  # the rows this create writes, by relation name: its answer needs no re-read
@@ -258,8 +261,8 @@ def _write_created(order, row: Rows, history: Rows, *, actor, accept_now: bool, 
         companions = order.__dict__.pop("companion_rows")
         if postgresql:
             # The receivers' rows, then number, order and history, and COMMIT when this block is the transaction:
-            # one round trip, answered when the block ends.
-            numbered = insert_numbered(site, now, row, history, before=companions, commit=outermost)
+            # one round trip, answered when COMMIT is.
+            insert_numbered(site, now, row, history, before=companions, commit=outermost)
         else:  # SQLite: the whole transaction holds the write lock anyway
             if companions:
                 send_together(*companions)
@@ -267,7 +270,6 @@ def _write_created(order, row: Rows, history: Rows, *, actor, accept_now: bool, 
             row.restate("number")
             history.restate("new", objs=events[:1])
             send_together(row, history)
-    return numbered
 
 
 def _created_events(order, actor, *, named_assignee, accept_now) -> list[WorkOrderEvent]:

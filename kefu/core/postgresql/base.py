@@ -18,6 +18,7 @@ atomic block still decides the outcome (its hooks, its rollback) from the answer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 
 import psycopg
@@ -34,32 +35,35 @@ class DatabaseOperations(operations.DatabaseOperations):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
-    _commit_pipeline: ExitStack | None = None
+    _commit_pipeline: tuple[ExitStack, Callable[[], object]] | None = None
 
-    def commit_with_pipeline(self, pipeline: ExitStack) -> None:
+    def commit_with_pipeline(self, pipeline: ExitStack, answered: Callable[[], object]) -> None:
         """Keep this open pipeline (an ExitStack holding `connection.pipeline()`) until the outermost atomic block
         ends: its COMMIT is queued after the statements and sent with them, and the block's rollback discards
-        them. Its answers can be read once the block has exited."""
+        them. `answered()` reads the statements' answers once COMMIT has succeeded, before the block's on_commit
+        hooks run (they see what the answers complete)."""
         if not self.in_atomic_block or self.savepoint_ids or self._commit_pipeline is not None:
             raise RuntimeError("a pipeline is handed over only inside the outermost atomic block, once")
-        self._commit_pipeline = pipeline
+        self._commit_pipeline = (pipeline, answered)
 
     def _commit(self):
-        pipeline, self._commit_pipeline = self._commit_pipeline, None
-        if pipeline is None:
+        handed, self._commit_pipeline = self._commit_pipeline, None
+        if handed is None:
             return super()._commit()
+        pipeline, answered = handed
         with debug_transaction(self, "COMMIT"), self.wrap_database_errors, pipeline:
             # A statement, not connection.commit(): that would sync at once, and leaving the pipeline syncs again.
-            self.connection.execute("COMMIT")
+            self.connection.execute("COMMIT", prepare=False)
         # A statement of the pipeline that failed left the transaction aborted and the COMMIT skipped; its error
-        # has been raised above, and Django's rollback follows.
+        # has been raised above, and Django's rollback follows. Past this point the transaction is committed.
+        answered()
 
     def _rollback(self):
-        pipeline, self._commit_pipeline = self._commit_pipeline, None
-        if pipeline is not None:
+        handed, self._commit_pipeline = self._commit_pipeline, None
+        if handed is not None:
             try:
-                with pipeline:
-                    self.connection.execute("ROLLBACK")  # sent with the statements it undoes
+                with handed[0]:
+                    self.connection.execute("ROLLBACK", prepare=False)  # sent with the statements it undoes
             except psycopg.Error:
                 pass  # the error that stopped the block is the one raised; this one is part of what is undone
         return super()._rollback()  # sends nothing if the ROLLBACK above ran (the connection is idle)

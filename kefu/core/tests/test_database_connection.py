@@ -161,12 +161,19 @@ def test_postgresql_a_failed_read_on_a_cached_plan_leaves_the_session_on_custom_
 
 @pytest.fixture
 def probe_table():
-    """A real table (another connection must see what is committed), made and dropped around the test."""
+    """Real tables (another connection must see what is committed), made and dropped around the test; the child's
+    foreign key is checked at COMMIT, as Django's are."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no pipeline")
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE kefu_pipeline_probe (id integer PRIMARY KEY)")
+        cursor.execute(
+            "CREATE TABLE kefu_pipeline_probe_child (id integer PRIMARY KEY, "
+            "probe_id integer REFERENCES kefu_pipeline_probe DEFERRABLE INITIALLY DEFERRED)"
+        )
     yield "kefu_pipeline_probe"
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE kefu_pipeline_probe")
+        cursor.execute("DROP TABLE kefu_pipeline_probe_child, kefu_pipeline_probe")
 
 
 def _committed_probe_ids():
@@ -182,46 +189,58 @@ def _committed_probe_ids():
     return value
 
 
-def _queue_and_hand_over(*ids):
+def _queue_and_hand_over(*ids, child_of=None, answers=None):
     from contextlib import ExitStack
 
     with ExitStack() as pipeline:
         pipeline.enter_context(connection.connection.pipeline())
-        for pk in ids:
-            connection.connection.execute("INSERT INTO kefu_pipeline_probe (id) VALUES (%s)", [pk])
-        connection.commit_with_pipeline(pipeline.pop_all())
+        cursors = [
+            connection.connection.execute("INSERT INTO kefu_pipeline_probe VALUES (%s) RETURNING id", [pk])
+            for pk in ids
+        ]
+        if child_of is not None:
+            connection.connection.execute("INSERT INTO kefu_pipeline_probe_child VALUES (1, %s)", [child_of])
+
+        def answered():
+            answers.extend(c.fetchone()[0] for c in cursors)
+
+        connection.commit_with_pipeline(pipeline.pop_all(), answered)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_a_pipeline_handed_to_the_commit_ends_as_its_atomic_block_decides(probe_table):
     """commit_with_pipeline: the statements queued in the pipeline are committed by the atomic block's own COMMIT
     (its on_commit hooks run), undone by its rollback, and a statement the database refuses fails the block."""
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite has no pipeline")
     from contextlib import ExitStack
 
     from django.db import IntegrityError, transaction
     from psycopg import pq
 
     with pytest.raises(RuntimeError):
-        connection.commit_with_pipeline(ExitStack())  # outside an atomic block there is no COMMIT to join
-    committed = []
+        connection.commit_with_pipeline(ExitStack(), list)  # outside an atomic block there is no COMMIT to join
+    committed, answers = [], []
     with transaction.atomic():
-        transaction.on_commit(lambda: committed.append(1))
-        _queue_and_hand_over(1, 2)
-        assert connection.connection.pgconn.pipeline_status == pq.PipelineStatus.ON  # nothing waited for an answer yet
-    assert committed == [1] and connection.connection.pgconn.pipeline_status == pq.PipelineStatus.OFF
+        transaction.on_commit(lambda: committed.append(list(answers)))  # runs after the answers are read
+        _queue_and_hand_over(1, 2, answers=answers)
+        assert connection.connection.pgconn.pipeline_status == pq.PipelineStatus.ON  # COMMIT not sent yet
+        assert answers == []
+    assert committed == [[1, 2]] and connection.connection.pgconn.pipeline_status == pq.PipelineStatus.OFF
     assert _committed_probe_ids() == [1, 2]
+    committed.clear()
 
     with pytest.raises(KeyboardInterrupt), transaction.atomic():
         transaction.on_commit(lambda: committed.append(2))
-        _queue_and_hand_over(3)
+        _queue_and_hand_over(3, answers=answers)
         raise KeyboardInterrupt  # whatever stops the block after the hand-over
     with pytest.raises(IntegrityError), transaction.atomic():
         transaction.on_commit(lambda: committed.append(3))
-        _queue_and_hand_over(4, 1)  # 1 exists: refused when the COMMIT is sent
-    assert committed == [1] and _committed_probe_ids() == [1, 2]
+        _queue_and_hand_over(4, 1, answers=answers)  # 1 exists: refused by the statement, COMMIT skipped
+    with pytest.raises(IntegrityError), transaction.atomic():
+        transaction.on_commit(lambda: committed.append(4))
+        _queue_and_hand_over(5, child_of=99, answers=answers)  # no probe 99: refused by COMMIT itself
+    assert committed == [] and answers == [1, 2] and _committed_probe_ids() == [1, 2]
     assert connection.get_autocommit() and not connection.in_atomic_block
+    assert connection.connection.pgconn.pipeline_status == pq.PipelineStatus.OFF
     with transaction.atomic():
-        _queue_and_hand_over(4)
-    assert _committed_probe_ids() == [1, 2, 4]
+        _queue_and_hand_over(4, child_of=4, answers=answers)
+    assert _committed_probe_ids() == [1, 2, 4] and answers == [1, 2, 4]

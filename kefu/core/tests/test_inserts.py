@@ -195,13 +195,13 @@ def test_a_composed_insert_takes_a_value_from_an_sql_expression_and_keeps_the_ot
 
 
 def test_a_literal_percent_in_a_composed_expression_is_no_placeholder(make_order, agent):
-    """`%%` in an expression is a percent sign, not a value: it takes no param."""
+    """`%%` in an expression is a percent sign, not a value: it takes no param, even followed by an "s"."""
     order = make_order()
     events = _events(order, agent)
     batch = Rows(events)
-    sql, params = batch.composed({(1, "note"): "(%s || ' 100%%')"})
+    sql, params = batch.composed({(1, "note"): "(%s || ' 100%%s')"})
     assert len(params) == len(batch.params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         batch.saved(cursor.fetchall())
-    assert WorkOrderEvent.objects.get(pk=events[1].pk).note == f"{events[1].note} 100%"
+    assert WorkOrderEvent.objects.get(pk=events[1].pk).note == f"{events[1].note} 100%s"

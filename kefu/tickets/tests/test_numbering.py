@@ -206,7 +206,11 @@ def on_commit_of_create():
     committed = []
 
     def receiver(work_order, **_):
-        transaction.on_commit(lambda: committed.append(work_order.pk))
+        def seen():  # what a hook reading the order at COMMIT finds
+            created = work_order.written["events"][0]
+            committed.append((work_order.pk, work_order.number, work_order._state.adding, created.pk, created.new))
+
+        transaction.on_commit(seen)
 
     hooks.register(hooks.WORK_ORDER_CREATED, receiver)
     yield committed
@@ -216,10 +220,12 @@ def on_commit_of_create():
 @pytest.mark.django_db(transaction=True)
 def test_a_create_that_is_its_own_transaction_runs_its_commit_hooks(frozen, make_order, on_commit_of_create):
     """The COMMIT that ends the create is its atomic block's own (PostgreSQL: sent with the create's statements),
-    so what runs at COMMIT runs once, after the order can be seen."""
+    so what runs at COMMIT runs once, and finds the order complete: its number, saved, its history's ids."""
     frozen(utc(2026, 11, 23, 2, 0))
     order = make_order()
-    assert on_commit_of_create == [order.pk]
+    ((pk, number, adding, event_pk, new),) = on_commit_of_create
+    assert (pk, number, adding) == (order.pk, "GD-20261123-0001", False)
+    assert event_pk is not None and new["number"] == number
     assert _other_connection_numbers() == [order.number]
 
 
@@ -259,3 +265,29 @@ def test_a_create_failing_after_its_statements_are_queued_writes_nothing(
     assert connection.get_autocommit() and not connection.in_atomic_block
     assert make_order().number == "GD-20261123-0002"
     assert _other_connection_numbers() == ["GD-20261123-0001", "GD-20261123-0002"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_hook_failing_after_the_create_leaves_the_order_committed_with_its_number(frozen, make_order):
+    """An on_commit hook that raises reaches the caller, but the create before it was committed: its instance
+    keeps the number the database holds."""
+    from kefu.core import hooks
+
+    frozen(utc(2026, 11, 23, 2, 0))
+    created = []
+
+    def fail():
+        raise RuntimeError("a hook fails after COMMIT")
+
+    def receiver(work_order, **_):
+        created.append(work_order)
+        transaction.on_commit(fail)
+
+    hooks.register(hooks.WORK_ORDER_CREATED, receiver)
+    try:
+        with pytest.raises(RuntimeError):
+            make_order()
+    finally:
+        hooks.unregister(hooks.WORK_ORDER_CREATED, receiver)
+    assert created[0].number == "GD-20261123-0001"
+    assert _other_connection_numbers() == ["GD-20261123-0001"]
