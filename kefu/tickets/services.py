@@ -232,7 +232,14 @@ def create_work_order(
     committed = []
     try:
         _write_created(
-            order, row, history, actor=actor, accept_now=accept_now, outermost=outermost, committed=committed
+            order,
+            row,
+            history,
+            actor=actor,
+            accept_now=accept_now,
+            outermost=outermost,
+            postgresql=postgresql,
+            committed=committed,
         )
     except BaseException:
         if not committed:  # (not an on_commit hook that raised after COMMIT)
@@ -241,9 +248,11 @@ def create_work_order(
     return order
 
 
-def _write_created(order, row: Rows, history: Rows, *, actor, accept_now: bool, outermost: bool, committed: list):
+def _write_created(
+    order, row: Rows, history: Rows, *, actor, accept_now: bool, outermost: bool, postgresql: bool, committed: list
+):
+    """The create's transaction: receivers' rows, then the number, the order and its history (see above)."""
     site, now, events = order.site, order.created_at, history.objs
-    postgresql = connection.vendor == "postgresql"
     with transaction.atomic():
         # The block's first hook, so it runs before any that could raise.
         transaction.on_commit(lambda: committed.append(True))
