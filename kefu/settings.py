@@ -169,8 +169,18 @@ CELERY_RESULT_BACKEND = os.environ.get("KEFU_REDIS_URL", "redis://127.0.0.1:6379
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-# Absolute links in e-mails point here.
-KEFU_BASE_URL = os.environ.get("KEFU_BASE_URL", "http://127.0.0.1:8000")
+
+
+# Absolute links in e-mails point here. Unset, they follow bin/run's KEFU_HOST/KEFU_PORT, so a server moved to
+# another port still mails links that open it. A wildcard listen address is no address to mail: it becomes
+# loopback (a deployment behind a proxy sets its public URL).
+def _listen_url() -> str:
+    host = os.environ.get("KEFU_HOST", "").strip() or "127.0.0.1"
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (compared, not bound)
+    return f"http://{f'[{host}]' if ':' in host else host}:{os.environ.get('KEFU_PORT', '').strip() or '8000'}"
+
+
+KEFU_BASE_URL = os.environ.get("KEFU_BASE_URL", "").strip() or _listen_url()
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KEFU_SECURE_COOKIES", False)
