@@ -51,8 +51,10 @@ else
   echo "database already holds $HAVE work orders"
 fi
 
-# Catch the scheduler up first (the SLA deadlines earlier runs' orders reached meanwhile), so the server's own
+# Cancel the orders earlier runs created (nobody answers them; open, their deadlines pass between runs), then
+# catch the scheduler up (the SLA deadlines earlier runs' orders reached meanwhile), so the server's own
 # scheduler thread is in its steady state while the figures are taken, not spending a core on a backlog.
+"$PY" bench/cancel_bench_orders.py
 "$PY" bench/drain_jobs.py
 
 # Fresh planner statistics, as autovacuum would keep them: earlier runs' creates (open, with deadlines) otherwise
