@@ -193,6 +193,9 @@ REST_FRAMEWORK = {
         "kefu.core.authentication.KefuTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: DRF's browsable pages would answer a browser's `Accept: text/html` (errors included) in HTML. The
+    # API's pages for people are the Swagger docs at /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "kefu.core.api.exception_handler",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from kefu.core.api import id_field, line_field, text_field
+from kefu.core.api import bool_field, id_field, line_field, text_field
 from kefu.tickets.models import Channel
 
 from .models import (
@@ -35,6 +36,7 @@ def _opt_text(n):
     return text_field(n, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="AfterSalesRule")  # unique among the apps' components
 class RuleSerializer(serializers.ModelSerializer):
     exclusions = serializers.ListField(source="exclusion_list", child=serializers.CharField(), read_only=True)
 
@@ -65,12 +67,12 @@ class RuleInputSerializer(serializers.Serializer):
     warranty_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
     covered = _opt_text(2000)
     exclusions = serializers.ListField(child=line_field(60), required=False, max_length=50)
-    allow_exchange = serializers.BooleanField(required=False)
-    allow_refund = serializers.BooleanField(required=False)
+    allow_exchange = bool_field(required=False)
+    allow_refund = bool_field(required=False)
     return_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
     exchange_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
-    receipt_required = serializers.BooleanField(required=False)
-    is_active = serializers.BooleanField(required=False)
+    receipt_required = bool_field(required=False)
+    is_active = bool_field(required=False)
 
     def values(self) -> dict:
         # Only what was sent (a partial update changes only those fields).
@@ -94,7 +96,7 @@ class CaseCreateSerializer(serializers.Serializer):
     purchased_on = serializers.DateField()
     purchase_place = _opt_line(100)
     order_number = _opt_line(60)
-    receipt_present = serializers.BooleanField(default=False)
+    receipt_present = bool_field(default=False)
     shop = id_field(required=False, allow_null=True, default=None)
     problem = text_field(5000)
 
@@ -111,7 +113,7 @@ class RepairOut(serializers.Serializer):
     outcome = serializers.CharField()
     fault_cause = serializers.CharField()
     repair_method = serializers.CharField()
-    paid = serializers.BooleanField()
+    paid = bool_field()
     recorded_at = serializers.DateTimeField()
 
 
@@ -213,6 +215,7 @@ class EligibilityInput(serializers.Serializer):
     exclusions_found = serializers.ListField(child=line_field(60), required=False, default=list, max_length=50)
 
 
+@extend_schema_serializer(component_name="AfterSalesOverrideInput")  # unique among the apps' components
 class OverrideInput(serializers.Serializer):
     eligibility = serializers.ChoiceField(choices=[c for c in Eligibility.choices if c[0] != "pending"])
     reason = _opt_line(300)
@@ -248,6 +251,7 @@ class NotifyInput(serializers.Serializer):
     note = _opt_line(300)
 
 
+@extend_schema_serializer(component_name="AfterSalesNoteInput")  # unique among the apps' components
 class NoteInput(serializers.Serializer):
     note = _opt_line(300)
 
@@ -257,16 +261,17 @@ class DeskReturnInput(serializers.Serializer):
     refund_amount = _money()
 
 
+@extend_schema_serializer(component_name="AfterSalesShopConfirmInput")  # unique among the apps' components
 class ShopConfirmInput(serializers.Serializer):
-    agreed = serializers.BooleanField()
+    agreed = bool_field()
     shop_person = _opt_line(60)
     reason = _opt_line(300)
     alternative = _opt_line(300)
 
 
 class ReceiptInput(serializers.Serializer):
-    receipt_present = serializers.BooleanField()
+    receipt_present = bool_field()
     receipt_number = _opt_line(60)
     receipt_on = serializers.DateField(required=False, allow_null=True, default=None)
-    goods_intact = serializers.BooleanField(default=True)
+    goods_intact = bool_field(default=True)
     alternative = _opt_line(300)

@@ -6,7 +6,7 @@ Thin: look the row up in the caller's scope (another site's is a 404), check the
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -78,10 +78,13 @@ class ComplaintActionView(KefuAPIView):
 def _action(serializer, summary):
     def decorate(cls):
         cls.input_serializer = serializer
-        cls.post = extend_schema(
-            tags=TAGS, summary=summary, request=serializer, responses={200: OpenApiTypes.OBJECT, **ERRORS}
-        )(cls.post)
-        return cls
+        # Per subclass (extend_schema_view copies the inherited `post`): annotating the shared function documented
+        # every action with the last one's body.
+        return extend_schema_view(
+            post=extend_schema(
+                tags=TAGS, summary=summary, request=serializer, responses={200: OpenApiTypes.OBJECT, **ERRORS}
+            )
+        )(cls)
 
     return decorate
 

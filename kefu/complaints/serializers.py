@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from kefu.core.api import id_field, line_field, text_field
+from kefu.core.api import bool_field, id_field, line_field, text_field
 from kefu.tickets.models import Channel, Priority
 
 from .ledger import mask_contact
@@ -36,7 +37,7 @@ class IntakeSerializer(serializers.Serializer):
     staff_involved = _opt_line(200)
     demand = _opt_text()
     apology_note = _opt_text(2000)
-    taken_to_office = serializers.BooleanField(required=False, default=False)
+    taken_to_office = bool_field(required=False, default=False)
     taken_to_office_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
@@ -46,7 +47,7 @@ class OfficeSerializer(serializers.Serializer):
 
 class OnTheSpotSerializer(serializers.Serializer):
     resolution = _opt_text()
-    customer_accepted = serializers.BooleanField(default=False)
+    customer_accepted = bool_field(default=False)
 
 
 class InvestigationSerializer(serializers.Serializer):
@@ -81,11 +82,12 @@ class ShopConfirmInputSerializer(serializers.Serializer):
 class ReplyInputSerializer(serializers.Serializer):
     body = _opt_text()
     channel = serializers.ChoiceField(choices=Channel.choices)
-    apology_repeated = serializers.BooleanField(default=False)
+    apology_repeated = bool_field(default=False)
 
 
+@extend_schema_serializer(component_name="ComplaintAnswerInput")  # unique among the apps' components
 class AnswerInputSerializer(serializers.Serializer):
-    accepted = serializers.BooleanField()
+    accepted = bool_field()
     opinion = _opt_text()
 
 
@@ -93,10 +95,11 @@ class CompensationInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CompensationKind.choices)
     item = _opt_line(200)
     amount = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None, max_length=20)
-    own_fault = serializers.BooleanField(default=False)
+    own_fault = bool_field(default=False)
     approver = id_field(required=False, allow_null=True, default=None)
 
 
+@extend_schema_serializer(component_name="ComplaintCloseInput")  # unique among the apps' components
 class CloseInputSerializer(serializers.Serializer):
     root_cause = _opt_text()
     preventive_measure = _opt_text()
@@ -104,6 +107,7 @@ class CloseInputSerializer(serializers.Serializer):
     customer_response = _opt_text()
 
 
+@extend_schema_serializer(component_name="ComplaintCloseUnresolvedInput")  # its base names another
 class CloseUnresolvedInputSerializer(CloseInputSerializer):
     reason = _opt_text(2000)
 

@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.fields import empty
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -46,6 +48,11 @@ def _flatten(detail) -> dict[str, list[str]]:
     return {}
 
 
+def _is_null_body(detail) -> bool:
+    errors = detail.get("non_field_errors") if isinstance(detail, dict) else None
+    return bool(errors) and len(detail) == 1 and all(getattr(e, "code", None) == "null" for e in errors)
+
+
 def _error(code: str, message, fields=None, *, status_code: int) -> Response:
     return Response({"code": code, "message": str(message), "fields": fields or {}}, status=status_code)
 
@@ -65,6 +72,13 @@ def exception_handler(exc, context):
         return _error("payload_too_large", _("The request is too large."), status_code=413)
     if isinstance(exc, SuspiciousOperation):
         return _error("bad_request", _("The request could not be understood."), status_code=400)
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's own text is English and quotes the JSON decoder ("Expecting value: line 1 column 2").
+        return _error("parse_error", _("The request body could not be read: send well-formed JSON."), status_code=400)
+    if isinstance(exc, exceptions.ValidationError) and _is_null_body(exc.detail):
+        # A body of `null`: DRF says "No data provided", untranslated.
+        fields = {"non_field_errors": [str(_("The request body is empty: send a JSON object."))]}
+        return _error("invalid_input", CoreError.INVALID_INPUT.message, fields, status_code=400)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -125,6 +139,17 @@ def id_field(**kw) -> serializers.IntegerField:
 def line_field(max_length: int, **kw) -> serializers.CharField:
     """A single-line text (name, subject): no control characters, no HTML tags."""
     return serializers.CharField(max_length=max_length, validators=[single_line], **kw)
+
+
+class _BodyBooleanField(serializers.BooleanField):
+    # DRF reads a boolean missing from a form or multipart body as false (an HTML form leaves an unticked box
+    # out); an API client that leaves it out has not answered, so it is required like in JSON, or its default.
+    default_empty_html = empty
+
+
+def bool_field(**kw) -> serializers.BooleanField:
+    """A yes/no field; left out of a form or multipart body it is missing, as in JSON, never false by omission."""
+    return _BodyBooleanField(**kw)
 
 
 def text_field(max_length: int = 10_000, **kw) -> serializers.CharField:
@@ -247,6 +272,7 @@ def etag(version: int) -> str:
 # --- unknown routes --------------------------------------------------------------------------------------------
 
 
+@csrf_exempt  # an unknown path is a 404 for every method: a POST must not be answered by the CSRF page
 def not_found_view(request, *args, **kwargs):
     """Unknown API paths answer in the API's error format, not with the HTML 404 page."""
     return JsonResponse(

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from .api import KefuAPIView, error_responses, id_field
+from .api import KefuAPIView, bool_field, error_responses, id_field
 from .notifications import inbox_for, mark_read, unread_count
 
 TAGS = ["notifications"]
@@ -25,7 +25,7 @@ class NotificationSerializer(serializers.Serializer):
 
 
 class InboxQuerySerializer(serializers.Serializer):
-    unread = serializers.BooleanField(required=False, default=False, help_text="Only unread notifications.")
+    unread = bool_field(required=False, default=False, help_text="Only unread notifications.")
     cursor = id_field(required=False, help_text="`next_cursor` of the previous page.")
     page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=PAGE_SIZE)
 

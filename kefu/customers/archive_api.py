@@ -14,7 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from kefu.core.api import KefuAPIView, error_responses, line_field, text_field
+from kefu.core.api import KefuAPIView, bool_field, error_responses, line_field, text_field
 from kefu.core.errors import not_found
 
 from . import archive, exports, selectors
@@ -90,8 +90,8 @@ class ExportInputSerializer(serializers.Serializer):
     site = serializers.IntegerField(min_value=1, max_value=2**53, required=False)
     tier = serializers.ChoiceField(choices=Tier.choices, required=False)
     tag = line_field(30, required=False, allow_blank=True, default="")
-    key_only = serializers.BooleanField(required=False, default=False)
-    unmasked = serializers.BooleanField(
+    key_only = bool_field(required=False, default=False)
+    unmasked = bool_field(
         required=False, default=False, help_text="Full numbers, email and address; needs the reveal right; logged."
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from kefu.accounts.api import StaffRefSerializer
-from kefu.core.api import id_field, line_field, text_field
+from kefu.core.api import bool_field, id_field, line_field, text_field
 from kefu.customers.api import CustomerRefSerializer
 from kefu.customers.models import Tier
 
@@ -75,14 +75,14 @@ class FollowUpDetailSerializer(FollowUpSerializer):
 
 
 class AttemptInputSerializer(serializers.Serializer):
-    reached = serializers.BooleanField()
+    reached = bool_field()
     method = serializers.ChoiceField(choices=Method.choices, default=Method.PHONE)
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False, allow_blank=True, default="")
     score = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
     comments = text_field(2000, required=False, allow_blank=True, default="")
     dissatisfaction_points = text_field(2000, required=False, allow_blank=True, default="")
     suggestions = text_field(2000, required=False, allow_blank=True, default="")
-    improvement_needed = serializers.BooleanField(required=False, default=False)
+    improvement_needed = bool_field(required=False, default=False)
     forwarded_to = line_field(100, required=False, allow_blank=True, default="")
     information_delivered = serializers.ListField(
         child=serializers.ChoiceField(choices=InfoItem.choices), required=False, default=list, max_length=10
@@ -105,7 +105,7 @@ class PeriodQuerySerializer(serializers.Serializer):
 
 class RuleSerializer(serializers.Serializer):
     order_type = serializers.ChoiceField(choices=[(t.value, t.label) for t in FOLLOW_UP_TYPES], read_only=True)
-    enabled = serializers.BooleanField(required=False)
+    enabled = bool_field(required=False)
     delay_hours = serializers.IntegerField(required=False)
     due_within_hours = serializers.IntegerField(required=False)
     method = serializers.ChoiceField(choices=Method.choices, required=False)
@@ -123,7 +123,7 @@ class TierDefinitionSerializer(serializers.Serializer):
     department_manager_per_month = serializers.IntegerField(required=False)
     leadership_every_months = serializers.IntegerField(required=False)
     company_head_per_year = serializers.IntegerField(required=False)
-    holiday_visits = serializers.BooleanField(required=False)
+    holiday_visits = bool_field(required=False)
     information_items = serializers.ListField(
         child=serializers.ChoiceField(choices=InfoItem.choices), required=False, max_length=10
     )

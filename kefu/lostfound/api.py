@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -128,10 +128,16 @@ class ItemActionView(KefuAPIView):
 def _action(input_serializer, summary, codes=(400, 401, 403, 404, 409), response=FoundItemDetailSerializer):
     def decorate(cls):
         cls.input_serializer = input_serializer
-        cls.post = extend_schema(
-            tags=TAGS, summary=summary, request=input_serializer, responses={200: response, **error_responses(*codes)}
-        )(cls.post)
-        return cls
+        # extend_schema_view gives each subclass its own copy of the inherited `post`: decorating `cls.post` itself
+        # annotated the one shared function, so every action was documented with the last one's body.
+        return extend_schema_view(
+            post=extend_schema(
+                tags=TAGS,
+                summary=summary,
+                request=input_serializer,
+                responses={200: response, **error_responses(*codes)},
+            )
+        )(cls)
 
     return decorate
 

@@ -9,10 +9,11 @@ import base64
 import binascii
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from kefu.accounts.api import SiteRefSerializer, StaffRefSerializer
-from kefu.core.api import id_field, line_field, text_field
+from kefu.core.api import bool_field, id_field, line_field, text_field
 
 from .models import (
     BroadcastChannel,
@@ -27,6 +28,7 @@ from .models import (
 # --- representations -------------------------------------------------------------------------------------------
 
 
+@extend_schema_serializer(component_name="LostFoundHandover")  # unique among the apps' components
 class HandoverSerializer(serializers.Serializer):
     sequence = serializers.IntegerField(read_only=True)
     from_holder = serializers.CharField(read_only=True)
@@ -102,7 +104,7 @@ class FoundItemDetailSerializer(FoundItemSerializer):
 
 class FoundItemPage(serializers.Serializer):
     results = FoundItemSerializer(many=True)
-    truncated = serializers.BooleanField()
+    truncated = bool_field()
 
 
 class BroadcastSerializer(serializers.Serializer):
@@ -166,6 +168,7 @@ class HandoverInputSerializer(serializers.Serializer):
     note = line_field(200, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="LostFoundPhotoInput")  # unique among the apps' components
 class PhotoInputSerializer(serializers.Serializer):
     photo = serializers.FileField(max_length=200)
 
@@ -192,7 +195,7 @@ class ClaimInputSerializer(serializers.Serializer):
     id_number = line_field(
         40, help_text="The full number (checked, then masked at once) or its last four characters; never stored."
     )
-    identity_checked = serializers.BooleanField(help_text="The desk checked the document against the claimant.")
+    identity_checked = bool_field(help_text="The desk checked the document against the claimant.")
     signature_name = line_field(60)
     signature_image = Base64PngField(
         required=False, allow_blank=True, allow_null=True, default=None, max_length=400_000
@@ -211,6 +214,7 @@ class LinkInputSerializer(serializers.Serializer):
     work_order = id_field()
 
 
+@extend_schema_serializer(component_name="LostFoundRevealInput")  # unique among the apps' components
 class RevealInputSerializer(serializers.Serializer):
     reason = line_field(500)
 
@@ -219,11 +223,13 @@ class RevealedSerializer(serializers.Serializer):
     finder_contact = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="LostFoundPolicyInput")  # unique among the apps' components
 class PolicyInputSerializer(serializers.Serializer):
     site = id_field()
     days = serializers.IntegerField(min_value=1, max_value=3650)
 
 
+@extend_schema_serializer(component_name="LostFoundPolicy")  # unique among the apps' components
 class PolicySerializer(serializers.Serializer):
     site = serializers.IntegerField(source="site_id")
     unclaimed_days = serializers.IntegerField()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from kefu.core.api import id_field, line_field, text_field
+from kefu.core.api import bool_field, id_field, line_field, text_field
 from kefu.core.phones import mask_phone
 from kefu.tickets.models import Channel, Priority
 
@@ -68,8 +68,8 @@ class RepairSheetSerializer(serializers.ModelSerializer):
     shop = serializers.IntegerField(source="work_order.shop_id", allow_null=True)
     stage = serializers.ChoiceField(choices=list(STAGE_LABELS.items()))
     contact_phone = serializers.SerializerMethodField(help_text="Always masked.")
-    is_chargeable = serializers.BooleanField()
-    is_paid = serializers.BooleanField(help_text="Settled on the spot (cash, WeChat, Alipay).")
+    is_chargeable = bool_field()
+    is_paid = bool_field(help_text="Settled on the spot (cash, WeChat, Alipay).")
     parts = PartSerializer(many=True)
 
     class Meta:
@@ -137,7 +137,7 @@ class WorkInputSerializer(serializers.Serializer):
 
 
 class FeeInputSerializer(serializers.Serializer):
-    chargeable = serializers.BooleanField()
+    chargeable = bool_field()
     amount = serializers.DecimalField(max_digits=9, decimal_places=2, required=False, allow_null=True, default=None)
     settlement = _choice(Settlement.choices)
     receipt_number = _line(40)

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kefu.accounts.api import SiteRefSerializer, StaffRefSerializer
-from kefu.core.api import id_field, line_field, text_field
+from kefu.core.api import bool_field, id_field, line_field, text_field
 from kefu.customers.models import Tier
 from kefu.tickets.models import Channel, Priority, WorkOrderType
 from kefu.tickets.serializers import ClockSerializer, PolicyRefSerializer
@@ -74,7 +74,7 @@ class EscalateInputSerializer(serializers.Serializer):
         choices=[(EscalationLevel.SUPERVISOR, "supervisor"), (EscalationLevel.MANAGER, "manager")]
     )
     reason = text_field(2000, required=False, allow_blank=True, default="", help_text="Required.")
-    skip_level = serializers.BooleanField(
+    skip_level = bool_field(
         required=False, default=False, help_text="Urgent matters only: straight to the manager, supervisor told after."
     )
 
@@ -85,7 +85,7 @@ class EscalateInputSerializer(serializers.Serializer):
 class CallInputSerializer(serializers.Serializer):
     site = id_field()
     rings = serializers.IntegerField(help_text="Rings before answering (0 to 30).")
-    apology_made = serializers.BooleanField(
+    apology_made = bool_field(
         required=False, default=False, help_text="Required when answered after the site's standard."
     )
     work_order = id_field(required=False, allow_null=True, default=None)
@@ -186,8 +186,8 @@ class WeeklyField(serializers.DictField):
 
 class SiteCalendarInputSerializer(serializers.Serializer):
     weekly = WeeklyField()
-    around_the_clock = serializers.BooleanField(help_text="24-hour duty (物业项目): weekly hours are ignored.")
-    observes_public_holidays = serializers.BooleanField(help_text="Closed on official holidays, open on make-up days.")
+    around_the_clock = bool_field(help_text="24-hour duty (物业项目): weekly hours are ignored.")
+    observes_public_holidays = bool_field(help_text="Closed on official holidays, open on make-up days.")
     makeup_weekday = serializers.IntegerField(
         min_value=0, max_value=6, default=0, help_text="Whose hours a make-up working day uses (0 = Monday)."
     )
@@ -206,7 +206,7 @@ class OverrideSerializer(serializers.Serializer):
 
 class OverrideInputSerializer(serializers.Serializer):
     day = serializers.DateField()
-    closed = serializers.BooleanField(help_text="Closed all day, or open with `hours` instead of the weekly hours.")
+    closed = bool_field(help_text="Closed all day, or open with `hours` instead of the weekly hours.")
     hours = serializers.ListField(
         child=serializers.CharField(max_length=11, allow_blank=True), max_length=12, required=False, default=list
     )
@@ -256,7 +256,7 @@ class HolidayImportSerializer(serializers.Serializer):
 class TargetSerializer(serializers.Serializer):
     metric = serializers.ChoiceField(choices=Metric.choices)
     minutes = serializers.IntegerField(min_value=1, max_value=MAX_MINUTES)
-    business_time = serializers.BooleanField(default=True, help_text="Counted in the site's service hours.")
+    business_time = bool_field(default=True, help_text="Counted in the site's service hours.")
     pause_statuses = serializers.ListField(
         child=serializers.CharField(max_length=20),
         required=False,
@@ -281,7 +281,7 @@ class PolicyInputSerializer(serializers.Serializer):
 
     name = line_field(100)
     position = serializers.IntegerField(min_value=0, max_value=1_000_000, help_text="Tried in ascending order.")
-    is_active = serializers.BooleanField()
+    is_active = bool_field()
     site = id_field(allow_null=True)
     type = _blank_choice(WorkOrderType.choices)
     channel = _blank_choice(Channel.choices)
@@ -290,7 +290,7 @@ class PolicyInputSerializer(serializers.Serializer):
     at_risk_percent = serializers.IntegerField(min_value=1, max_value=100)
     supervisor_after_breach_minutes = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES)
     manager_after_breach_minutes = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES)
-    promised_reply_required = serializers.BooleanField()
+    promised_reply_required = bool_field()
     reminder_before_promise_minutes = serializers.IntegerField(min_value=0, max_value=MAX_MINUTES)
     targets = TargetSerializer(many=True, max_length=len(Metric))
     reason = text_field(2000, required=False, allow_blank=True, default="", help_text="Why the standard changes.")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from kefu.accounts.api import DepartmentRefSerializer, StaffRefSerializer
-from kefu.core.api import id_field, line_field, text_field
+from kefu.core.api import bool_field, id_field, line_field, text_field
 from kefu.tickets.models import Channel
 
 from .models import Feasibility, FeedbackChannel
@@ -86,7 +87,7 @@ class SuggestionCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.WALK_IN)
     customer = id_field(required=False, allow_null=True, default=None)
     category = id_field(required=False, allow_null=True, default=None)
-    solicited = serializers.BooleanField(required=False, default=False)
+    solicited = bool_field(required=False, default=False)
     subject = line_field(200, required=False, allow_blank=True, default="")
 
 
@@ -110,7 +111,7 @@ class ClassifyInputSerializer(serializers.Serializer):
 
 class EvaluateInputSerializer(serializers.Serializer):
     feasibility = serializers.ChoiceField(choices=Feasibility.choices, required=False, allow_blank=True, default="")
-    valuable = serializers.BooleanField(required=False, allow_null=True, default=None)
+    valuable = bool_field(required=False, allow_null=True, default=None)
     evaluation = _optional_text()
     evaluator = id_field(required=False, allow_null=True, default=None, help_text="Default: you.")
 
@@ -132,6 +133,7 @@ class AdoptInputSerializer(DecideInputSerializer):
     plan_due_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="Required.")
 
 
+@extend_schema_serializer(component_name="SuggestionNoteInput")  # unique among the apps' components
 class NoteInputSerializer(serializers.Serializer):
     note = _optional_text(help_text="Required.")
 
@@ -143,10 +145,11 @@ class ResultInputSerializer(serializers.Serializer):
 class FeedbackInputSerializer(serializers.Serializer):
     message = _optional_text(help_text="What the proposer was told (required).")
     channel = serializers.ChoiceField(choices=FeedbackChannel.choices)
-    thanked = serializers.BooleanField(help_text="Must be true: the proposer was thanked.")
+    thanked = bool_field(help_text="Must be true: the proposer was thanked.")
     given_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
+@extend_schema_serializer(component_name="SuggestionCloseInput")  # unique among the apps' components
 class CloseInputSerializer(serializers.Serializer):
     reason = _optional_text(2000, "Required when an adopted suggestion is not implemented yet.")
 
@@ -207,13 +210,13 @@ class InquiryCreateSerializer(serializers.Serializer):
     subject = line_field(200, required=False, allow_blank=True, default="")
     answer = _optional_text(help_text="Answer on the spot: the inquiry is resolved at once.")
     answer_script_key = line_field(64, required=False, allow_blank=True, default="")
-    no_further_questions = serializers.BooleanField(required=False, default=False)
+    no_further_questions = bool_field(required=False, default=False)
 
 
 class AnswerInputSerializer(serializers.Serializer):
     answer = _optional_text(help_text="Required.")
     answer_script_key = line_field(64, required=False, allow_blank=True, default="")
-    no_further_questions = serializers.BooleanField(help_text="Must be true (INT-13).")
+    no_further_questions = bool_field(help_text="Must be true (INT-13).")
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
 
 
@@ -224,6 +227,7 @@ class ParkInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
 
 
+@extend_schema_serializer(component_name="SuggestionTransferInput")  # unique among the apps' components
 class TransferInputSerializer(serializers.Serializer):
     reason = _optional_text(2000, "Required.")
     department = id_field(required=False, allow_null=True, default=None)

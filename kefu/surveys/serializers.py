@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from kefu.core.api import id_field, line_field, text_field
+from kefu.core.api import bool_field, id_field, line_field, text_field
 from kefu.customers.models import Tier
 from kefu.tickets.models import WorkOrderType
 
@@ -17,9 +17,9 @@ class QuestionSerializer(serializers.Serializer):
     position = serializers.IntegerField(read_only=True)
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
     text = line_field(200)
-    required = serializers.BooleanField(default=True)
+    required = bool_field(default=True)
     options = serializers.ListField(child=line_field(100), max_length=20, required=False, default=list)
-    is_satisfaction = serializers.BooleanField(default=False)
+    is_satisfaction = bool_field(default=False)
 
 
 class TemplateSerializer(serializers.Serializer):
@@ -41,7 +41,7 @@ class TemplateCreateSerializer(serializers.Serializer):
 class TemplateUpdateSerializer(serializers.Serializer):
     name = line_field(100, required=False)
     intro = text_field(2000, required=False, allow_blank=True)
-    is_active = serializers.BooleanField(required=False)
+    is_active = bool_field(required=False)
     questions = QuestionSerializer(many=True, required=False)
 
 
@@ -50,7 +50,7 @@ class ClosureRuleSerializer(serializers.Serializer):
     site = id_field(source="site_id")
     work_order_type = serializers.ChoiceField(choices=WorkOrderType.choices)
     template = id_field(source="template_id")
-    enabled = serializers.BooleanField()
+    enabled = bool_field()
     link_valid_days = serializers.IntegerField(min_value=1, max_value=365, default=DEFAULT_LINK_DAYS)
 
 
@@ -61,7 +61,7 @@ class CampaignSerializer(serializers.Serializer):
     template = id_field(source="template_id")
     tier = serializers.ChoiceField(choices=Tier.choices, required=False, allow_blank=True, default="")
     tag = id_field(source="tag_id", required=False, allow_null=True, default=None)
-    key_customers_only = serializers.BooleanField(default=False)
+    key_customers_only = bool_field(default=False)
     order_type = serializers.ChoiceField(choices=WorkOrderType.choices, required=False, allow_blank=True, default="")
     order_from = serializers.DateField(required=False, allow_null=True, default=None)
     order_to = serializers.DateField(required=False, allow_null=True, default=None)

@@ -249,10 +249,13 @@ class ReplyView(WorkOrderActionView):
         services.reply_to_customer(order, actor=actor, body=data["body"], expected_version=version)
 
 
-@_documented(BodyInputSerializer, "Add an internal note (never shown to the customer; does not change the version)")
+@_documented(
+    BodyInputSerializer,
+    "Add an internal note (never shown to the customer; checks the version sent, does not change it)",
+)
 class NoteView(WorkOrderActionView):
     def perform(self, order, actor, data, version):
-        services.add_internal_note(order, actor=actor, body=data["body"])
+        services.add_internal_note(order, actor=actor, body=data["body"], expected_version=version)
 
 
 @_documented(PriorityInputSerializer, "Change the priority")

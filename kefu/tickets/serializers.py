@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from kefu.accounts.api import DepartmentRefSerializer, ShopRefSerializer, SiteRefSerializer, StaffRefSerializer
-from kefu.core.api import InputSerializer, id_field, line_field, text_field
+from kefu.core.api import InputSerializer, bool_field, id_field, line_field, text_field
 from kefu.core.choices import choice_maps
 from kefu.customers.api import CustomerRefSerializer
 
@@ -344,7 +344,7 @@ class QueueQuerySerializer(InputSerializer):
         required=False,
         help_text="on_track, at_risk or breached.",
     )
-    open = serializers.BooleanField(required=False, default=False, help_text="Only open orders.")
+    open = bool_field(required=False, default=False, help_text="Only open orders.")
     sort = serializers.ChoiceField(
         choices=[(s, s) for s in SORTS],
         default="-created",
@@ -380,9 +380,7 @@ class WorkOrderCreateSerializer(InputSerializer):
     staff_involved = line_field(200, required=False, allow_blank=True, default="")
     assignee = id_field(required=False, allow_null=True, default=None)
     department = id_field(required=False, allow_null=True, default=None)
-    accept_now = serializers.BooleanField(
-        required=False, default=False, help_text="Accept at once (a call or walk-in taken live)."
-    )
+    accept_now = bool_field(required=False, default=False, help_text="Accept at once (a call or walk-in taken live).")
 
 
 class VersionSerializer(InputSerializer):

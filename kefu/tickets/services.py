@@ -497,10 +497,13 @@ def reply_to_customer(order: WorkOrder, *, actor, body: str, expected_version: i
 
 
 @transaction.atomic
-def add_internal_note(order: WorkOrder, *, actor, body: str) -> WorkOrderEvent:
-    """Notes never reach the customer and do not bump the version (they cannot cause a lost update)."""
+def add_internal_note(order: WorkOrder, *, actor, body: str, expected_version: int | None = None) -> WorkOrderEvent:
+    """Notes never reach the customer and do not bump the version (they cannot cause a lost update). A version
+    the caller sends is still a precondition: a client that says which version it saw is refused if it is stale."""
     _require_works_on(actor, order)
     body = _text(body, "body", required_error=WorkOrderError.BODY_REQUIRED)
+    if expected_version is not None:
+        _lock(order, expected_version)
     WorkOrder.objects.filter(pk=order.pk).update(updated_at=timezone.now())
     return _event(order, actor, "note_added", note=body)
 

@@ -543,6 +543,25 @@ def test_stale_version_is_a_409_and_nothing_is_written(api, make_order):
     assert order.status == "accepted" and order.version == 2
 
 
+def test_a_note_checks_the_version_it_is_sent_and_leaves_it_unchanged(api, make_order):
+    # A note cannot overwrite anything, so it never bumps the version; but a client that says which version it
+    # saw (body or If-Match) states a precondition, and a stale one is refused like any action's.
+    order = make_order()
+    assert _post(api, order, "accept", {"version": 1}).status_code == 200
+    before = written()
+    for data, headers in (
+        ({"body": "旧版本上的备注", "version": 1}, {}),
+        ({"body": "旧版本"}, {"HTTP_IF_MATCH": '"1"'}),
+    ):
+        response = _post(api, order, "notes", data, **headers)
+        assert response.status_code == 409 and response.json()["code"] == "version_conflict"
+    assert written() == before
+    assert _post(api, order, "notes", {"body": "当前版本", "version": 2}).status_code == 200
+    assert _post(api, order, "notes", {"body": "不带版本"}).status_code == 200
+    order.refresh_from_db()
+    assert order.version == 2 and events(order)[-2:] == ["note_added", "note_added"]
+
+
 def test_if_match_header_carries_the_version(api, make_order):
     order = make_order()
     assert _post(api, order, "accept", HTTP_IF_MATCH='"2"').status_code == 409
