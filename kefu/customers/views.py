@@ -27,7 +27,15 @@ PAGE_SIZE = 50
 @login_required
 def customer_list(request):
     form = CustomerSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if form.is_bound and not form.is_valid():
+        # A refused search (over-long) says so and lists nothing: the whole archive would look like its answer.
+        return render(
+            request,
+            "customers/list.html",
+            {"form": form, "rows": [], "next_before": None, "query": "", "paged": False},
+            status=400,
+        )
+    query = form.cleaned_data["q"] if form.is_bound else ""
     rows = selectors.search_customers(request.user, query)
     try:
         before = int(request.GET.get("before") or 0)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kefu.accounts.models import Role, User
 from kefu.accounts.permissions import Capability, has_capability
@@ -405,10 +406,11 @@ def _recipients(order: WorkOrder, level: str) -> list[User]:
     return list(User.objects.filter(is_active=True, role=role, sites=order.site_id).order_by("id"))
 
 
+# Marked for the catalogue (unmarked, they were never translated and reached every inbox in English).
 _LEVEL_TITLES = {
-    EscalationLevel.REMIND_ASSIGNEE: "Deadline approaching: %(number)s",
-    EscalationLevel.SUPERVISOR: "Deadline missed, escalated to supervisor: %(number)s",
-    EscalationLevel.MANAGER: "Deadline missed, escalated to manager: %(number)s",
+    EscalationLevel.REMIND_ASSIGNEE: gettext_noop("Deadline approaching: %(number)s"),
+    EscalationLevel.SUPERVISOR: gettext_noop("Deadline missed, escalated to supervisor: %(number)s"),
+    EscalationLevel.MANAGER: gettext_noop("Deadline missed, escalated to manager: %(number)s"),
 }
 
 

@@ -63,7 +63,8 @@ class QuickCreateForm(forms.Form):
         # Lookup while typing: the partial lists matching customers (masked) for the agent to pick.
         **{
             "hx-get": reverse_lazy("customers:lookup"),
-            "hx-trigger": "keyup changed delay:300ms, search",
+            # `input`, not `keyup`: a pasted or autofilled number looks up too.
+            "hx-trigger": "input changed delay:300ms, search",
             "hx-target": "#lookup-results",
             "hx-swap": "outerHTML",
             "hx-include": "[name=site]",
@@ -97,6 +98,20 @@ class QuickCreateForm(forms.Form):
         self.fields["shop"].choices = EMPTY + shops
         self.fields["department"].choices = EMPTY + departments
         self.fields["assignee"].choices = [("", _("Me (when taken live)"))] + staff
+
+    def clean(self):
+        data = super().clean()
+        # A number with neither a customer picked nor a name typed would be dropped: the order would be saved
+        # anonymous and the caller's number lost without a word. Ask for one of the two instead.
+        if data.get("phone") and not data.get("customer") and not data.get("customer_name"):
+            self.add_error(
+                "customer_name",
+                _(
+                    "A number was typed: pick the caller from the list, or enter a name to keep the number with a "
+                    "new customer (a form of address such as 王先生 will do). Clear the number for an anonymous inquiry."
+                ),
+            )
+        return data
 
 
 SORT_LABELS = {

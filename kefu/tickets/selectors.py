@@ -88,11 +88,11 @@ def available_actions(actor, order: WorkOrder) -> list[str]:
         if has_capability(actor, Capability.ASSIGN_WORK_ORDER):
             names.append("assign")
         if works:
-            names.append("transfer")
+            names += ["transfer", "priority"]
     if works:
         if order.status != Status.CANCELLED and has_capability(actor, Capability.REPLY_TO_CUSTOMER):
             names.append("reply")
-        names += ["note", "priority", "attach"]
+        names += ["note", "attach"]
     return names
 
 

@@ -514,6 +514,9 @@ def change_priority(
 ) -> WorkOrder:
     order = _lock(order, expected_version)
     _require_works_on(actor, order)
+    # Urgency orders the work still to do: a resolved, closed or cancelled order has none (reopen it first).
+    if not transitions.is_open(order.status):
+        raise ServiceError(WorkOrderError.TRANSITION_NOT_ALLOWED)
     _choice(priority, Priority.choices, "priority")
     if order.priority == priority:
         return order

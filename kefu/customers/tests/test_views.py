@@ -45,6 +45,17 @@ def test_customer_search_by_name_or_phone(client, agent, customer, query):
     assert "张伟" in text and "李娜" not in text
 
 
+@pytest.mark.parametrize("query", ["张" * 101, "1" * 3000])
+def test_a_refused_search_says_why_and_lists_nobody(client, agent, customer, query):
+    # An over-long search once showed the whole archive, as if everyone matched.
+    client.force_login(agent)
+    response = client.get(reverse("customers:list"), {"q": query})
+    assert response.status_code == 400
+    assert response.context["rows"] == []
+    assert "张伟" not in page(response)
+    assert "不超过 100 " in page(response)
+
+
 def test_customer_list_pages_by_id(client, agent, site):
     for i in range(55):
         create_customer(actor=agent, site_id=site.id, name=f"客户{i:02d}", phones=[f"1380000{i:04d}"])

@@ -152,9 +152,13 @@ def test_promised_reply_reminder_and_breach(duty_site, make_order, agent, superv
     sla.promise_reply(order, actor=agent, promised_at=promised)
     scan_deadlines(now=promised - timedelta(minutes=29))
     assert clock(order, Metric.PROMISED_REPLY).state == ClockState.AT_RISK
-    assert Notification.objects.filter(recipient=agent, kind="escalation_remind").exists()
+    [remind] = Notification.objects.filter(recipient=agent, kind="escalation_remind")
+    # The inbox speaks Chinese: the titles are in the catalogue (they once reached every inbox in English).
+    assert remind.title == f"即将超时：{order.number}"
     scan_deadlines(now=promised + timedelta(seconds=1))
     assert clock(order, Metric.PROMISED_REPLY).state == ClockState.BREACHED
+    titles = set(Notification.objects.filter(recipient=supervisor).values_list("title", flat=True))
+    assert titles == {f"已超时，已上报客服主管：{order.number}"}
 
 
 def test_reply_keeps_the_promise(duty_site, make_order, agent):

@@ -372,7 +372,27 @@ def test_cancel_with_reason(api, make_order):
     order = make_order()
     response = _post(api, order, "cancel", {"reason": "顾客撤回", "version": order.version})
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
-    assert response.json()["allowed_actions"] == ["notes", "priority", "attachments"]
+    # A cancelled order has no work left to rank: notes and attachments only.
+    assert response.json()["allowed_actions"] == ["notes", "attachments"]
+
+
+@pytest.mark.parametrize("ending", ["cancelled", "resolved"])
+def test_priority_is_for_open_orders_only(api, make_order, agent, ending):
+    # Urgency ranks the work still to do; a resolved or cancelled order has none (reopening makes it open again).
+    order = make_order()
+    if ending == "cancelled":
+        order = services.cancel_work_order(order, actor=agent, reason="顾客撤回")
+    else:
+        order = services.accept_work_order(order, actor=agent)
+        order = services.start_work_order(order, actor=agent)
+        order = services.resolve_work_order(order, actor=agent, resolution="已更换密封圈")
+    assert "priority" not in _post(api, order, "notes", {"body": "看一眼"}).json()["allowed_actions"]
+    before = written()
+    response = _post(api, order, "priority", {"priority": 1, "reason": "顾客催促"})
+    assert response.status_code == 409 and response.json()["code"] == "transition_not_allowed"
+    assert written() == before
+    order.refresh_from_db()
+    assert order.priority == 3 and order.status == ending
 
 
 def test_cancel_without_reason_is_a_400(api, make_order):

@@ -328,6 +328,9 @@ def test_quick_create_of_an_anonymous_inquiry(client, agent, site):
         ({"customer_name": "王强", "phone": ""}, "phone", zh(CustomerError.PHONE_REQUIRED.message)),
         ({"customer_name": "王强<b>", "phone": "13912345678"}, "customer_name", "此处不允许使用 HTML 标签。"),
         ({"customer": ""}, "customer", zh(WorkOrderError.CUSTOMER_REQUIRED.message)),
+        # A number typed with no customer picked and no name: refused, never saved anonymous with the number lost.
+        ({"phone": "13912345678"}, "customer_name", "已填写来电号码"),
+        ({"phone": "13912345678", "type": "inquiry"}, "customer_name", "匿名咨询请清空号码"),
         ({"subject": "x" * 201}, "subject", "不超过 200 字符"),
     ],
 )
@@ -343,6 +346,10 @@ def test_bad_quick_create_input_shows_a_chinese_error_and_writes_nothing(
     assert WorkOrder.objects.count() == 0
     assert Customer.objects.count() == customers_before
     assert CustomerPhone.objects.filter(national="13912345678").count() == 0
+    # What was typed is still in the form.
+    for name, value in overrides.items():
+        if value and name in response.context["form"].fields:
+            assert response.context["form"][name].value() == value
 
 
 def test_quick_create_refuses_another_sites_customer(client, outsider, customer):
