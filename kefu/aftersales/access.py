@@ -12,7 +12,7 @@ from kefu.tickets.errors import WorkOrderError
 from kefu.tickets.transitions import is_open
 
 from .errors import AfterSalesError
-from .models import AfterSalesCase, AfterSalesEvent
+from .models import AfterSalesCase, AfterSalesEvent, EventType
 
 
 def require(actor, capability: Capability) -> None:
@@ -53,6 +53,8 @@ def save(case: AfterSalesCase, fields: list[str]) -> None:
 
 
 def event(case: AfterSalesCase, actor, event_type: str, *, old=None, new=None, note: str = "") -> AfterSalesEvent:
+    # Only a code of EventType is written, so the history fold always has a label to show (ValueError otherwise).
+    event_type = EventType(event_type).value
     return AfterSalesEvent.objects.create(case=case, actor=actor, event_type=event_type, old=old, new=new, note=note)
 
 

@@ -193,8 +193,45 @@ class AfterSalesCase(models.Model):
         return Eligibility(self.eligibility).label
 
 
+class EventType(models.TextChoices):
+    """Every event_type code an after-sales case's history holds, with the label the 售后记录 fold shows."""
+
+    REGISTERED = "registered", pgettext_lazy("after-sales event", "Case registered")
+    ELIGIBILITY_CHECKED = "eligibility_checked", pgettext_lazy("after-sales event", "Warranty eligibility checked")
+    ELIGIBILITY_OVERRIDDEN = (
+        "eligibility_overridden",
+        pgettext_lazy("after-sales event", "Warranty decision overridden"),
+    )
+    PATH_CHOSEN = "path_chosen", pgettext_lazy("after-sales event", "Repair path chosen")
+    SHIPMENT_INBOUND = "shipment_inbound", pgettext_lazy("after-sales event", "Parcel from the customer recorded")
+    SHIPMENT_OUTBOUND = "shipment_outbound", pgettext_lazy("after-sales event", "Parcel to the customer recorded")
+    REPAIR_REPAIRED = "repair_repaired", pgettext_lazy("after-sales event", "Repaired")
+    REPAIR_UNREPAIRABLE = "repair_unrepairable", pgettext_lazy("after-sales event", "Found unrepairable")
+    REMEDY_CHOSEN = "remedy_chosen", pgettext_lazy("after-sales event", "Remedy chosen")
+    CUSTOMER_NOTIFIED = "customer_notified", pgettext_lazy("after-sales event", "Customer notified")
+    HANDED_OVER = "handed_over", pgettext_lazy("after-sales event", "Handed over to the customer")
+    RETURN_OPENED = "return_opened", pgettext_lazy("after-sales event", "Return / exchange opened")
+    RETURN_REFUSED = "return_refused", pgettext_lazy("after-sales event", "Return / exchange refused")
+    SHOP_CONFIRMED = "shop_confirmed", pgettext_lazy("after-sales event", "Shop's answer recorded")
+    RECEIPT_CHECKED = "receipt_checked", pgettext_lazy("after-sales event", "Receipt checked")
+    REFUND_APPROVED = "refund_approved", pgettext_lazy("after-sales event", "Refund approved")
+    CASHIER_DONE = "cashier_done", pgettext_lazy("after-sales event", "Cashier step done")
+
+
+def event_label(event_type: str) -> str:
+    """The translated label of an event code; an unknown code (none is written today) is shown as it is."""
+    try:
+        return EventType(event_type).label
+    except ValueError:
+        return event_type
+
+
 class AfterSalesEvent(Event):
     case = models.ForeignKey(AfterSalesCase, on_delete=models.PROTECT, related_name="events")
+
+    @property
+    def label(self) -> str:
+        return event_label(self.event_type)
 
     class Meta(Event.Meta):
         verbose_name = _("after-sales event")

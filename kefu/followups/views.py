@@ -85,6 +85,12 @@ def _month_bounds(today_: date) -> tuple[date, date]:
     return start, nxt - timezone.timedelta(days=1)
 
 
+def _with_role_labels(rows: list[dict]) -> list[dict]:
+    """The selector's rows keep the role code (the API returns them); the page shows the role's label."""
+    labels = dict(PlanRole.choices)
+    return [{**r, "role_label": labels.get(r["role"], r["role"])} for r in rows]
+
+
 @login_required
 def overdue(request):
     _need(request.user, Capability.VIEW_SATISFACTION)
@@ -96,7 +102,7 @@ def overdue(request):
             "counts": selectors.overdue_counts(request.user),
             "visits": list(selectors.overdue_for(request.user)[:300]),
             "rates": selectors.revisit_rate(request.user, start=start, end=end),
-            "completion": selectors.plan_completion(request.user, start=start, end=end),
+            "completion": _with_role_labels(selectors.plan_completion(request.user, start=start, end=end)),
             "start": start,
             "end": end,
         },

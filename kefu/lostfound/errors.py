@@ -22,7 +22,7 @@ class LostFoundError(ErrorCode):
     SIGNATURE_MISMATCH = (_("The signed name must be the claimant's name."), 400)
     SIGNATURE_IMAGE = (_("The drawn signature must be a PNG image of at most 256 KB."), 400)
     CLAIMANT_REQUIRED = (_("Enter the claimant's name."), 400)
-    PHONE_INVALID = (_("Enter a valid mainland China phone number."), 400)
+    PHONE_INVALID = (_("Enter a valid Chinese mobile or landline number, e.g. 13812345678 or 010-12345678."), 400)
     NOT_DUE_FOR_DISPOSAL = (_("Only items left unclaimed past the site's deadline can be disposed of."), 409)
     DECISION_REQUIRED = (_("Choose a decision."), 400)
     REASON_REQUIRED = (pgettext_lazy("disposal", "Give the reason for the decision."), 400)

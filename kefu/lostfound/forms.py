@@ -75,7 +75,7 @@ class RegisterForm(SiteChoiceMixin, forms.Form):
     found_place = line(_("Found at (place)"), max_length=200, required=True)
     found_at = when(_("Found at (time)"))
     finder_name = line(_("Finder"), max_length=60, required=True)
-    finder_contact = line(_("Finder's contact"), max_length=40)
+    finder_contact = line(_("Finder's contact"), max_length=40, inputmode="tel")
     received_by = line(_("Received by"), max_length=100)
     storage_place = line(_("Storage place"), max_length=100)
     photo = forms.FileField(

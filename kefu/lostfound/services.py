@@ -139,6 +139,17 @@ def _loss_report(site_id, work_order_id) -> WorkOrder | None:
     return order
 
 
+def _optional_phone(raw, field: str) -> str:
+    """An optional phone number: empty, or valid and stored normalised (13812345678), as the archive stores it."""
+    value = text(raw, field, max_length=40)
+    if not value:
+        return ""
+    parsed = parse_phone(value)
+    if parsed is None:
+        raise ServiceError(E.PHONE_INVALID, fields={field: [E.PHONE_INVALID.message]})
+    return parsed.national
+
+
 def register_found_item(
     *,
     actor,
@@ -167,7 +178,7 @@ def register_found_item(
         found_place=text(found_place, "found_place", max_length=200, required=E.PLACE_REQUIRED),
         found_at=past_time(found_at, "found_at", now=now),
         finder_name=text(finder_name, "finder_name", max_length=60, required=E.FINDER_REQUIRED),
-        finder_contact=text(finder_contact, "finder_contact", max_length=40),
+        finder_contact=_optional_phone(finder_contact, "finder_contact"),
         storage_place=text(storage_place, "storage_place", max_length=100),
     )
     received_by = text(received_by, "received_by", max_length=100) or actor.name
@@ -366,12 +377,7 @@ def claim_item(
     signature_name = text(signature_name, "signature_name", max_length=60, required=E.SIGNATURE_REQUIRED)
     if signature_name != claimant_name:
         raise ServiceError(E.SIGNATURE_MISMATCH, fields={"signature_name": [E.SIGNATURE_MISMATCH.message]})
-    phone = ""
-    if claimant_phone:
-        parsed = parse_phone(text(claimant_phone, "claimant_phone", max_length=40))
-        if parsed is None:
-            raise ServiceError(E.PHONE_INVALID, fields={"claimant_phone": [E.PHONE_INVALID.message]})
-        phone = parsed.national
+    phone = _optional_phone(claimant_phone, "claimant_phone")
     proof = text(proof, "proof", max_length=2000, multiline=True)
     place = text(place, "place", max_length=100) or item.storage_place or item.found_place[:100]
     png = _signature(signature_png)

@@ -100,7 +100,7 @@ class InquiryIntakeForm(ChoicesForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     question = _text(_("Question asked"), rows=3)
     asker_name = _line(_("Caller's name (optional)"), max_length=100)
-    asker_contact = _line(_("Caller's contact (optional)"))
+    asker_contact = _line(_("Caller's contact (optional)"), inputmode="tel")
     answer = _text(_("Answer given (leave empty to answer later)"), rows=3)
     answer_script_key = _line(_("Answer script key (optional)"), max_length=64)
     no_further_questions = forms.BooleanField(label=_("Asked: no further questions"), required=False)
@@ -221,3 +221,9 @@ class TransferForm(VersionedForm):
     department = _options(_pick(_("Department")), "department")
     assignee = _options(_pick(_("Colleague")), "staff")
     reason = _text(_("Reason for the transfer"), max_length=2000)
+
+
+class RevealContactForm(forms.Form):
+    """Why the caller's full number is needed; the service refuses an empty reason with its own message."""
+
+    reason = _line(_("Why do you need the full number?"), max_length=500)

@@ -14,17 +14,20 @@ from django.utils import timezone
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import site_ids_for
 from kefu.core.errors import CoreError, ServiceError, not_found
+from kefu.customers.errors import CustomerError
 from kefu.sla import desk_services
 from kefu.tickets import selectors as ticket_selectors
 from kefu.tickets import services as work_orders
 from kefu.tickets.models import Channel, WorkOrder, WorkOrderType
 from kefu.tickets.transitions import Status, is_open
 
+from . import selectors
 from .errors import InquiryError
 from .models import Inquiry, InquiryEvent
-from .services import clean_text
+from .services import clean_contact, clean_text
 
 SCRIPT_KEY_MAX = 64
+REASON_MAX = 500
 
 
 def _lock(order: WorkOrder, actor, expected_version: int | None = None) -> tuple[WorkOrder, Inquiry]:
@@ -98,7 +101,8 @@ def record_inquiry(
         raise ServiceError(CoreError.PERMISSION_DENIED)
     question = clean_text(question, "question", required=InquiryError.QUESTION_REQUIRED)
     asker_name = clean_text(asker_name, "asker_name", max_length=100)
-    asker_contact = clean_text(asker_contact, "asker_contact", max_length=200)
+    # The caller's contact is a number to call back: a valid phone, normalised like every other in Kefu.
+    asker_contact = clean_contact(asker_contact, "asker_contact", phone_only=True)
     if answer:
         answer, answer_script_key = _answer_fields(answer, answer_script_key, no_further_questions)
     order = work_orders.create_work_order(
@@ -184,3 +188,25 @@ def transfer_inquiry(
         note=(reason or "").strip(),
     )
     return inquiry
+
+
+@transaction.atomic
+def reveal_asker_contact(order: WorkOrder, *, actor, reason: str) -> str:
+    """The caller's full number, to call back: only for roles that may unmask customer numbers, and only with a
+    reason; who saw it, when and why is an inquiry event (the same rule as the customer archive's reveal)."""
+    if not has_capability(actor, Capability.REVEAL_CUSTOMER_PHONE):
+        raise ServiceError(CustomerError.REVEAL_NOT_ALLOWED)
+    if not ticket_selectors.work_orders_for(actor).filter(pk=order.pk).exists():
+        raise not_found()
+    inquiry = Inquiry.objects.select_for_update().filter(work_order_id=order.pk).first()
+    if inquiry is None or not inquiry.asker_contact:
+        raise not_found()
+    reason = clean_text(reason, "reason", required=CustomerError.REASON_REQUIRED, max_length=REASON_MAX)
+    _event(
+        inquiry,
+        actor,
+        "asker_contact_revealed",
+        new={"contact": selectors.masked_contact(inquiry.asker_contact)},
+        note=reason,
+    )
+    return inquiry.asker_contact

@@ -192,13 +192,30 @@ def _inquiry_fold(request, order, choices, failed, action, form_class, *, shown=
 
 
 def inquiry_panel(order, request):
-    from . import views
+    from . import forms, views
 
     actor = request.user
     failed = getattr(request, views.FAILED_ATTR, None)
     choices = _Choices(views, actor, order)
     actions = [_inquiry_fold(request, order, choices, failed, *a) for a in _inquiry_actions(actor, order)]
-    return {"order": order, "inquiry": selectors.inquiry_of_order(order), "actions": actions}
+    inquiry = selectors.inquiry_of_order(order)
+    contact = inquiry.asker_contact if inquiry else ""
+    reveal_form = None
+    if contact and has_capability(actor, Capability.REVEAL_CUSTOMER_PHONE):
+        reveal_form = (
+            failed[1]
+            if failed and failed[0] == "inquiry_reveal"
+            else forms.RevealContactForm(auto_id="id_inquiry_reveal_%s")
+        )
+    return {
+        "order": order,
+        "inquiry": inquiry,
+        "actions": actions,
+        # Masked for every role, like the archive's numbers; a role that may unmask asks, and the view is logged.
+        "asker_contact": selectors.masked_contact(contact),
+        "revealed": getattr(request, views.REVEALED_ATTR, None),
+        "reveal_form": reveal_form,
+    }
 
 
 def inquiry_action_fold(request, order, action: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -195,7 +196,14 @@ def answered_inquiries(actor, *, q: str = "", limit: int = LIST_LIMIT) -> list[I
     return list(qs.select_related("work_order", "answered_by").order_by("-answered_at", "-id")[:limit])
 
 
+# Seven or more digits, maybe grouped by spaces or dashes: a phone number inside a free-text contact.
+_NUMBER_IN_TEXT = re.compile(r"\d(?:[ \-]?\d){6,}")
+
+
 def masked_contact(value: str) -> str:
-    """The proposer's contact as lists and the API show it: a phone number masked (the archive reveals it, logged)."""
+    """A proposer's or caller's contact as every page and the API show it, whatever the role: a phone number masked
+    (138****5678), also one written inside free text; the full number only through a logged reveal."""
     phone = parse_phone(value or "")
-    return mask_phone(phone.national) if phone else value
+    if phone is not None:
+        return mask_phone(phone.national)
+    return _NUMBER_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"\D", "", m.group())), value or "")

@@ -7,6 +7,7 @@ right; the step order lives in transitions.STEPS.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import date, datetime
 
@@ -19,8 +20,9 @@ from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import get_site_for, site_ids_for
 from kefu.core.errors import CoreError, ServiceError, invalid, not_found
-from kefu.core.phones import parse_phone
+from kefu.core.phones import parse_phone, to_ascii_digits
 from kefu.core.validators import plain_text
+from kefu.customers.errors import CustomerError
 from kefu.customers.models import CustomerPhone
 from kefu.tickets import selectors as ticket_selectors
 from kefu.tickets import services as work_orders
@@ -48,6 +50,26 @@ def clean_text(value, field, *, required: SuggestionError | None = None, max_len
         plain_text(value)
     except ValidationError as exc:
         raise invalid({field: exc.messages}) from None
+    return value
+
+
+# Only digits, a plus sign and what people put between digits: the contact was meant as a phone number.
+_WRITTEN_AS_NUMBER = re.compile(r"[+\d\s\-()（）.]+")
+
+
+def clean_contact(value, field, *, phone_only: bool, max_length: int = 200) -> str:
+    """A contact that is a phone number is stored normalised (13812345678, 01012345678), as the archive stores it.
+
+    With `phone_only` anything else is refused; otherwise free text (e-mail, address) is kept, but a contact written
+    as a number must be a valid one: a mistyped number is not a contact. Empty stays empty."""
+    value = clean_text(value, field, max_length=max_length)
+    if not value:
+        return ""
+    phone = parse_phone(value)
+    if phone is not None:
+        return phone.national
+    if phone_only or _WRITTEN_AS_NUMBER.fullmatch(to_ascii_digits(value)):
+        raise ServiceError(CustomerError.INVALID_PHONE, fields={field: [CustomerError.INVALID_PHONE.message]})
     return value
 
 
@@ -167,7 +189,11 @@ def _proposer_fields(content, proposer_name, proposer_contact) -> tuple[str, str
         ("proposer_contact", proposer_contact, SuggestionError.PROPOSER_CONTACT_REQUIRED, 200),
     ):
         try:
-            values.append(clean_text(value, field, required=error, max_length=max_length))
+            value = clean_text(value, field, required=error, max_length=max_length)
+            if field == "proposer_contact":
+                # Phone, e-mail or address (SUG-01): only a phone number is normalised, or refused when mistyped.
+                value = clean_contact(value, field, phone_only=False, max_length=max_length)
+            values.append(value)
         except ServiceError as exc:
             errors.update(exc.fields)
     if errors:

@@ -14,5 +14,6 @@ urlpatterns = [
     path("orders/<int:order_pk>/details/", views.details, name="details"),
     path("inquiries/", views.inquiry_list, name="inquiries"),
     path("inquiries/new/", views.inquiry_new, name="inquiry_new"),
+    path("inquiries/<int:order_pk>/reveal-contact/", views.inquiry_reveal_contact, name="inquiry_reveal_contact"),
     path("inquiries/<int:order_pk>/<str:action>/", views.inquiry_action, name="inquiry_action"),
 ]

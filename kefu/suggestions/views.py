@@ -26,6 +26,7 @@ from . import forms, inquiry_services, panels, selectors, services
 from .transitions import Stage, Step
 
 FAILED_ATTR = "_suggestions_failed"  # (key, form) of a failed panel form, read by the panel context
+REVEALED_ATTR = "_suggestions_revealed"  # the caller's full number just revealed, shown once by the inquiry panel
 
 
 def choices_for(actor, *, site_id=None) -> dict:
@@ -410,3 +411,25 @@ def inquiry_action(request, order_pk, action):
         return _fold_form(request, panels.inquiry_action_fold(request, order, action))
     form_class, run, done = INQUIRY_FORMS[action]
     return _run(request, order, f"inquiry_{action}", form_class, lambda d: run(order, request.user, d), done)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def inquiry_reveal_contact(request, order_pk):
+    """The caller's full number, shown once on the page that asked for it; the service logs who, when and why."""
+    order = ticket_selectors.get_work_order_for(request.user, order_pk)
+    form = forms.RevealContactForm(request.POST, auto_id="id_inquiry_reveal_%s")
+    if not form.is_valid():
+        messages.error(request, CoreError.INVALID_INPUT.message)
+        return _fail(request, order, "inquiry_reveal", form, 400)
+    try:
+        number = inquiry_services.reveal_asker_contact(order, actor=request.user, reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        if exc.error is CoreError.NOT_FOUND:
+            raise
+        messages.error(request, exc.message)
+        add_service_error(form, exc)
+        return _fail(request, order, "inquiry_reveal", form, exc.status)
+    setattr(request, REVEALED_ATTR, number)
+    return ticket_views.render_detail(request, order)

@@ -176,3 +176,13 @@ def test_event_sequence_of_a_mail_in_repair(make_case, agent, today):
         "customer_notified",
         "handed_over",
     ]
+
+
+def test_every_event_code_written_is_an_event_type_with_a_label(make_case, agent):
+    from kefu.aftersales import access
+
+    case = make_case()
+    # An unknown code would reach the history fold without a label, so it is refused before anything is written.
+    with pytest.raises(ValueError):
+        access.event(case, agent, "no_such_event")
+    assert not AfterSalesEvent.objects.filter(case=case, event_type="no_such_event").exists()

@@ -112,3 +112,36 @@ def test_shop_user_has_no_desk_pages(shop_user, url):
 def test_order_page_reads_the_case_without_reading_the_order_again(agent, make_case):
     page, reads = detail_page_reads(agent, make_case().work_order_id)
     assert 'data-testid="aftersales-panel"' in page and reads == 1
+
+
+def _history(page: str) -> str:
+    return page.split('class="as-history"', 1)[1].split("</details>", 1)[0]
+
+
+def test_history_fold_shows_chinese_labels_not_event_codes(agent, make_case, today):
+    from kefu.aftersales import services
+
+    case = make_case()
+    services.choose_repair_path(case, actor=agent, path="mail_in")
+    services.record_inbound_shipment(case, actor=agent, carrier="顺丰速运", tracking_number="SF001", received_on=today)
+    history = _history(_client(agent).get(f"/work-orders/{case.work_order_id}/").content.decode())
+    codes = ["registered", "eligibility_checked", "path_chosen", "shipment_inbound"]
+    for code in codes:
+        assert f'data-event="{code}"' in history
+        # The code stays only in the data attribute; the visible text is its label.
+        assert history.count(code) == 1, code
+    for label in ["登记售后单", "判定保修资格", "选择维修方式", "登记客户寄来的物流"]:
+        assert label in history
+
+
+def test_every_event_type_has_a_chinese_label():
+    import re
+
+    from django.utils import translation
+
+    from kefu.aftersales.models import EventType, event_label
+
+    with translation.override("zh-hans"):
+        for code in EventType.values:
+            label = str(event_label(code))
+            assert label != code and re.search(r"[\u4e00-\u9fff]", label), (code, label)

@@ -55,3 +55,38 @@ def test_an_agent_sees_only_their_own_revisit_rate(january, roles):
 
 def test_revisit_rate_of_a_period_with_nothing_due_is_empty(manager, roles):
     assert selectors.revisit_rate(manager, **JANUARY) == []
+
+
+def _table(page: str, testid: str) -> str:
+    return page.split(f'data-testid="{testid}"', 1)[1].split("</table>", 1)[0]
+
+
+def test_overdue_page_shows_role_labels_and_count_headers(january, manager, roles):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(manager)
+    page = client.get("/followups/overdue/").content.decode()
+    plans = _table(page, "plan-completion")
+    # January's tier-A plan: the account manager owes 2 visits (1 done), the department manager 1.
+    assert "客户经理" in plans and "部门经理" in plans
+    assert "account_manager" not in plans and "department_manager" not in plans
+    # The columns hold numbers of visits, not a deadline.
+    for testid in ("plan-completion", "revisit-rate"):
+        table = _table(page, testid)
+        assert "截止时间" not in table and "应回访数" in table and "已完成数" in table
+
+
+def test_every_plan_role_has_a_chinese_label_on_the_page():
+    import re
+
+    from django.utils import translation
+
+    from ..models import PlanRole
+    from ..views import _with_role_labels
+
+    rows = [{"tier": "A", "role": role, "due": 1, "done": 0, "overdue": 0, "rate": 0.0} for role in PlanRole.values]
+    with translation.override("zh-hans"):
+        for row in _with_role_labels(rows):
+            label = str(row["role_label"])
+            assert label != row["role"] and re.search(r"[\u4e00-\u9fff]", label), row

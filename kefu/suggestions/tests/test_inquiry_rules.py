@@ -43,14 +43,14 @@ def test_anonymous_inquiry_can_be_recorded_and_answered(agent, site):
         actor=agent,
         site_id=site.id,
         question="停车怎么收费?",
-        asker_contact="来电未留姓名",
+        asker_contact="139 1234 5678",
         answer="首小时免费,之后每小时 5 元",
         no_further_questions=True,
     )
     order = inquiry.work_order
     assert order.customer_id is None and order.type == "inquiry"
     assert _order(order).status == Status.RESOLVED
-    assert inquiry.asker_contact == "来电未留姓名"
+    assert inquiry.asker_contact == "13912345678"
     assert list(InquiryEvent.objects.filter(inquiry=inquiry).values_list("event_type", flat=True)) == [
         "recorded",
         "answered",
