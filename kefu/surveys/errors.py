@@ -14,6 +14,7 @@ class SurveyError(ErrorCode):
         409,
     )
     TEMPLATE_INACTIVE = (_("This questionnaire is switched off."), 400)
+    TEMPLATE_OTHER_SITE = (_("This questionnaire belongs to another site: choose one of the chosen site's."), 400)
     DUPLICATE_NAME = (_("A questionnaire of this name already exists on the site."), 400)
     BAD_PERIOD = (_("The end of the period lies before its start."), 400)
     CAMPAIGN_INACTIVE = (_("This campaign is switched off."), 400)

@@ -119,6 +119,8 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["site"] = _site_field(sites)
         self.fields["template"] = forms.ModelChoiceField(label=_("Questionnaire"), queryset=templates, empty_label=None)
+        # Sites often share questionnaire names: each option says whose it is.
+        self.fields["template"].label_from_instance = lambda t: f"{t.name}（{t.site.name}）"
         self.fields["tag"] = forms.ModelChoiceField(label=_("Tag"), queryset=tags, required=False, empty_label=_("any"))
         self.order_fields(["site", "name", "template", "tier", "tag"])
 

@@ -275,9 +275,12 @@ def create_campaign(
     site = get_site_for(actor, site_id)
     name = _line(name, "name", 100, required_error=SurveyError.NAME_REQUIRED)
     try:
-        template = SurveyTemplate.objects.get(pk=int(template_id), site=site)
+        template = SurveyTemplate.objects.get(pk=int(template_id), site__in=site_ids_for(actor))
     except (SurveyTemplate.DoesNotExist, TypeError, ValueError):
         raise invalid({"template": CoreError.INVALID_INPUT.message}) from None
+    if template.site_id != site.id:
+        # Each site has its own questionnaires, often of the same name: say which mistake was made.
+        raise _fail(SurveyError.TEMPLATE_OTHER_SITE, "template")
     if not template.is_active:
         raise _fail(SurveyError.TEMPLATE_INACTIVE, "template")
     segment = _segment_fields(

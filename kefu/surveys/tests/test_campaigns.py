@@ -116,3 +116,23 @@ def test_segment_period_is_the_sites_local_days(people, manager, site, template)
     assert _segment(manager, site, template, **kw) == {"甲", "丙"}
     kw = dict(order_type="repair", order_from=date(2026, 11, 11), order_to=date(2026, 11, 30))
     assert _segment(manager, site, template, **kw) == set()
+
+
+def test_a_questionnaire_of_another_site_is_refused_by_name(manager, site, other_site, template):
+    # Sites often hold same-named questionnaires: the refusal says which mistake, and each option names its site.
+    from kefu.accounts.models import User
+    from kefu.accounts.selectors import sites_for
+    from kefu.customers.models import CustomerTag
+    from kefu.surveys.forms import CampaignForm
+    from kefu.surveys.selectors import templates_for
+    from kefu.surveys.tests.conftest import QUESTIONS
+
+    User.objects.get(pk=manager.pk).sites.add(other_site)
+    twin = services.create_template(actor=manager, site_id=other_site.id, name=template.name, questions=QUESTIONS)
+    with pytest.raises(ServiceError) as err:
+        services.create_campaign(actor=manager, site_id=site.id, name="季度调查", template_id=twin.id)
+    assert err.value.code == "template_other_site" and "template" in err.value.fields
+    assert not SurveyCampaign.objects.exists()
+    form = CampaignForm(sites=sites_for(manager), templates=templates_for(manager), tags=CustomerTag.objects.none())
+    labels = [label for _value, label in form.fields["template"].choices]
+    assert labels == [f"{template.name}（{site.name}）", f"{template.name}（{other_site.name}）"]
