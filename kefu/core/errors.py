@@ -56,3 +56,38 @@ def not_found() -> ServiceError:
 
 def invalid(fields: dict[str, list[str] | str], error: ErrorCode = CoreError.INVALID_INPUT) -> ServiceError:
     return ServiceError(error, fields={k: v if isinstance(v, list) else [v] for k, v in fields.items()})
+
+
+class FieldChecks:
+    """Runs a form's independent field checks and reports every refused field at once, not the first only.
+
+        checks = FieldChecks()
+        fault = checks.run(lambda: text(fault, "fault", required=...))
+        ...
+        checks.raise_if_any()
+
+    A check refusing with field messages gives None and is kept; any other ServiceError (a permission, a missing
+    record) propagates at once. One refusal is raised as it was (its own code); several as INVALID_INPUT with
+    all their fields."""
+
+    def __init__(self):
+        self.refused: list[ServiceError] = []
+
+    def run(self, check):
+        try:
+            return check()
+        except ServiceError as exc:
+            if not exc.fields or exc.status != 400:
+                raise
+            self.refused.append(exc)
+            return None
+
+    def raise_if_any(self) -> None:
+        if len(self.refused) == 1:
+            raise self.refused[0]
+        if self.refused:
+            fields: dict[str, list[str]] = {}
+            for exc in self.refused:
+                for name, messages in exc.fields.items():
+                    fields.setdefault(name, []).extend(messages)
+            raise ServiceError(CoreError.INVALID_INPUT, fields=fields)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import get_site_for, site_ids_for
 from kefu.core import hooks
-from kefu.core.errors import CoreError, ServiceError, invalid, not_found
+from kefu.core.errors import CoreError, FieldChecks, ServiceError, invalid, not_found
 from kefu.core.phones import Phone, parse_phone
 from kefu.core.validators import plain_text
 
@@ -47,6 +47,30 @@ def parse_phones(raw_numbers: Iterable[str]) -> list[Phone]:
     if errors:
         raise ServiceError(CustomerError.INVALID_PHONE, fields={"phones": errors})
     return parsed
+
+
+def _required_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(CustomerError.NAME_REQUIRED, fields={"name": [CustomerError.NAME_REQUIRED.message]})
+    return name
+
+
+def _required_phones(phones: Iterable[str]) -> list[Phone]:
+    parsed = parse_phones(phones)
+    if not parsed:
+        raise ServiceError(CustomerError.PHONE_REQUIRED, fields={"phones": [CustomerError.PHONE_REQUIRED.message]})
+    return parsed
+
+
+def check_identity(name: str, phones: Iterable[str]) -> tuple[str, list[Phone]]:
+    """What every new customer needs, checked before anything is written: a name and at least one valid number
+    (both reported when both are wrong)."""
+    checks = FieldChecks()
+    name = checks.run(lambda: _required_name(name))
+    parsed = checks.run(lambda: _required_phones(phones))
+    checks.raise_if_any()
+    return name, parsed
 
 
 def _tags(site, names: Iterable[str]) -> list[CustomerTag]:
@@ -91,16 +115,11 @@ def create_customer(
 ) -> Customer:
     _require(actor, Capability.MANAGE_CUSTOMERS)
     site = get_site_for(actor, site_id)
-    name = (name or "").strip()
-    if not name:
-        raise ServiceError(CustomerError.NAME_REQUIRED, fields={"name": [CustomerError.NAME_REQUIRED.message]})
+    name, parsed = check_identity(name, phones)
     _validate_choice(kind, CustomerKind.choices, "kind")
     _validate_choice(tier, Tier.choices, "tier")
     email, address = (email or "").strip(), (address or "").strip()
     _check_text_fields({"name": name, "email": email, "address": address, "notes": notes or ""})
-    parsed = parse_phones(phones)
-    if not parsed:
-        raise ServiceError(CustomerError.PHONE_REQUIRED, fields={"phones": [CustomerError.PHONE_REQUIRED.message]})
     customer = Customer.objects.create(
         site=site, kind=kind, name=name, email=email, address=address, tier=tier, notes=notes or ""
     )

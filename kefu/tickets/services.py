@@ -20,7 +20,7 @@ from kefu.core.inserts import Rows, send_together
 from kefu.core.validators import plain_text
 from kefu.customers.models import Customer
 from kefu.customers.selectors import site_and_customer_for_new_order
-from kefu.customers.services import create_customer
+from kefu.customers.services import check_identity, create_customer
 
 from . import selectors, transitions
 from .attachments import classify
@@ -582,6 +582,21 @@ LIVE_CHANNELS = frozenset({Channel.PHONE, Channel.WALK_IN})
 _NEW_CUSTOMER_FIELDS = {"name": "customer_name", "phones": "customer_phone"}
 
 
+def _as_caller_fields(exc: ServiceError) -> ServiceError:
+    # Name the fields as the caller knows them (customer_name / customer_phone), not as the archive does.
+    return ServiceError(
+        exc.error, fields={_NEW_CUSTOMER_FIELDS.get(k, k): v for k, v in exc.fields.items()}, message=exc.message
+    )
+
+
+def check_new_customer(customer_name: str, customer_phone: str) -> None:
+    """The new caller's name and number, checked up front by a form that reports all its fields at once."""
+    try:
+        check_identity(customer_name, [customer_phone])
+    except ServiceError as exc:
+        raise _as_caller_fields(exc) from exc
+
+
 @transaction.atomic
 def create_work_order_with_new_customer(
     *, actor, site_id: int, customer_name: str, customer_phone: str, **order_fields
@@ -590,10 +605,7 @@ def create_work_order_with_new_customer(
     try:
         customer = create_customer(actor=actor, site_id=site_id, name=customer_name, phones=[customer_phone])
     except ServiceError as exc:
-        # Name the fields as the caller knows them (customer_name / customer_phone), not as the archive does.
-        raise ServiceError(
-            exc.error, fields={_NEW_CUSTOMER_FIELDS.get(k, k): v for k, v in exc.fields.items()}, message=exc.message
-        ) from exc
+        raise _as_caller_fields(exc) from exc
     return create_work_order(actor=actor, site_id=site_id, customer_id=customer.id, **order_fields)
 
 

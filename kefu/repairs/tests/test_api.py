@@ -88,6 +88,17 @@ def test_bad_create_is_a_structured_400_and_writes_nothing(site, engineering, cu
     assert WorkOrder.objects.count() == 0 and RepairSheet.objects.count() == 0
 
 
+def test_a_sheet_with_several_gaps_names_them_all_at_once(site, engineering, customer, agent):
+    # The desk fixes the sheet in one go: missing contact, department and new caller's name in one answer.
+    body = {**_body(site, engineering, customer, contact_name="", department=None), "customer": None}
+    body["customer_phone"] = "12345"
+    r = client_for(agent).post("/api/v1/repairs/", body, format="json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid_input"
+    assert {"contact_name", "department", "customer_name", "customer_phone"} <= set(r.json()["fields"])
+    assert all(r.json()["fields"][name] for name in ("contact_name", "department", "customer_name"))
+    assert WorkOrder.objects.count() == 0 and RepairSheet.objects.count() == 0
+
+
 def test_bad_fee_is_a_structured_400_and_writes_nothing(on_site, technician):
     client = client_for(technician)
     pk = on_site.work_order_id
