@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
+from .errors import ErrorCode, ServiceError
+
 MOBILE = "mobile"
 LANDLINE = "landline"
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u3000()（）.]")
@@ -58,6 +60,18 @@ def parse_phone(raw: str) -> Phone | None:
     return Phone(
         national=national, e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), kind=kind
     )
+
+
+def optional_phone(raw: str, field: str, error: ErrorCode) -> str:
+    """An optional number a form stores as typed by staff: empty, or valid and normalised (13812345678), else
+    `error` on `field`."""
+    value = (raw or "").strip()
+    if not value:
+        return ""
+    phone = parse_phone(value)
+    if phone is None:
+        raise ServiceError(error, fields={field: [error.message]})
+    return phone.national
 
 
 def search_digits(raw: str) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kefu.accounts.selectors import get_site_for, site_ids_for
 from kefu.core.errors import ServiceError, not_found
-from kefu.core.phones import parse_phone
+from kefu.core.phones import optional_phone
 from kefu.tickets.attachments import classify
 from kefu.tickets.models import WorkOrder, WorkOrderType
 from kefu.tickets.transitions import is_open
@@ -140,14 +140,7 @@ def _loss_report(site_id, work_order_id) -> WorkOrder | None:
 
 
 def _optional_phone(raw, field: str) -> str:
-    """An optional phone number: empty, or valid and stored normalised (13812345678), as the archive stores it."""
-    value = text(raw, field, max_length=40)
-    if not value:
-        return ""
-    parsed = parse_phone(value)
-    if parsed is None:
-        raise ServiceError(E.PHONE_INVALID, fields={field: [E.PHONE_INVALID.message]})
-    return parsed.national
+    return optional_phone(text(raw, field, max_length=40), field, E.PHONE_INVALID)
 
 
 def register_found_item(

@@ -17,7 +17,7 @@ from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import get_site_for, supervisors_of_site
 from kefu.core import notifications
 from kefu.core.errors import CoreError, ErrorCode, FieldChecks, ServiceError, invalid
-from kefu.core.phones import parse_phone
+from kefu.core.phones import optional_phone
 from kefu.core.validators import plain_text, single_line
 from kefu.tickets import services as tickets
 from kefu.tickets.models import Channel, Priority, WorkOrder, WorkOrderType
@@ -113,16 +113,6 @@ def _department(site, department_id) -> Department:
         raise fail(RepairError.DEPARTMENT_REQUIRED, "department") from None
 
 
-def _contact_phone(raw) -> str:
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    phone = parse_phone(raw)
-    if phone is None:
-        raise fail(RepairError.CONTACT_PHONE_INVALID, "contact_phone")
-    return phone.national
-
-
 def create_repair(
     *,
     actor,
@@ -181,7 +171,7 @@ def create_repair(
     contact = checks.run(
         lambda: text(contact_name, "contact_name", max_length=60, required=RepairError.CONTACT_REQUIRED)
     )
-    phone = checks.run(lambda: _contact_phone(contact_phone))
+    phone = checks.run(lambda: optional_phone(contact_phone, "contact_phone", RepairError.CONTACT_PHONE_INVALID))
     department = checks.run(lambda: _department(site, department_id))
     note = checks.run(lambda: text(dispatch_note, "dispatch_note", max_length=MAX_TEXT, multiline=True))
     if not customer_id:

@@ -20,7 +20,7 @@ from kefu.accounts.models import Department, User
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import get_site_for, site_ids_for
 from kefu.core.errors import CoreError, ServiceError, invalid, not_found
-from kefu.core.phones import parse_phone, to_ascii_digits
+from kefu.core.phones import optional_phone, parse_phone, to_ascii_digits
 from kefu.core.validators import plain_text
 from kefu.customers.errors import CustomerError
 from kefu.customers.models import CustomerPhone
@@ -63,14 +63,10 @@ def clean_contact(value, field, *, phone_only: bool, max_length: int = 200) -> s
     With `phone_only` anything else is refused; otherwise free text (e-mail, address) is kept, but a contact written
     as a number must be a valid one: a mistyped number is not a contact. Empty stays empty."""
     value = clean_text(value, field, max_length=max_length)
-    if not value:
-        return ""
-    phone = parse_phone(value)
-    if phone is not None:
-        return phone.national
     if phone_only or _WRITTEN_AS_NUMBER.fullmatch(to_ascii_digits(value)):
-        raise ServiceError(CustomerError.INVALID_PHONE, fields={field: [CustomerError.INVALID_PHONE.message]})
-    return value
+        return optional_phone(value, field, CustomerError.INVALID_PHONE)
+    phone = parse_phone(value)
+    return phone.national if phone else value
 
 
 def _site_staff(site_id, user_id, field) -> User | None:
