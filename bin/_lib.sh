@@ -10,9 +10,9 @@ log() { printf '[kefu] %s\n' "$*" >&2; }
 die() { printf '[kefu] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Python 3.11 is the only supported interpreter (Django 5.2 LTS; see DESIGN.md). Debian's own python3.11 comes
-# before the PATH's: built with profile-guided and link-time optimisation into one static binary, it runs Kefu
-# 15-30 % faster than a default pyenv build (bench/README.md). It makes venvs only with python3.11-venv
-# installed (ensurepip), so a candidate without ensurepip is passed over.
+# before the PATH's: built with profile-guided and link-time optimisation into one static binary, it serves Kefu
+# with 10-30 % less CPU per request than a default pyenv build (bench/README.md). It makes venvs only with
+# python3.11-venv installed (ensurepip), so a candidate without ensurepip is passed over.
 find_python311() {
   local candidate
   for candidate in "${KEFU_PYTHON:-}" /usr/bin/python3.11 python3.11 python3 "$HOME"/.pyenv/versions/3.11.*/bin/python3.11; do
