@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
 from .prepared import PreparedRead
-from .rows import Columns, fetch_one
+from .rows import Columns, fetch_one, joined_select
+from .sessions import session_user
 
 
 class KefuTokenAuthentication(TokenAuthentication):
@@ -25,12 +25,7 @@ class KefuTokenAuthentication(TokenAuthentication):
     def _lookup(cls):
         if cls._query is None:
             token, user = Columns(Token, "t"), Columns(get_user_model(), "u")
-            q = connection.ops.quote_name
-            sql = (
-                f"SELECT {token.sql()}, {user.sql()} FROM {q(Token._meta.db_table)} t"
-                f" JOIN {q(user.model._meta.db_table)} u ON u.{q(user.model._meta.pk.column)} = t.{q('user_id')}"
-                f" WHERE t.{q('key')} = %s"
-            )
+            sql = joined_select(token, user, "user_id", [("key", "=")])
             cls._query = (sql, token, user)
         return cls._query
 
@@ -54,6 +49,9 @@ class KefuModelBackend(ModelBackend):
     compiling that query cost more than running it."""
 
     def get_user(self, user_id):
+        user = session_user(user_id)  # read with the session row (kefu.core.sessions)
+        if user is not None:
+            return user if self.user_can_authenticate(user) else None
         try:
             rows = _USER_BY_ID(int(user_id))
         except (TypeError, ValueError, OverflowError):

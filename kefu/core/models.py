@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,3 +42,26 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class StaffSession(AbstractBaseSession):
+    """A login session with its user's id as a column (Django keeps it only inside the signed data), so that a page
+    reads the session and its user in one query (kefu.core.sessions). No foreign-key constraint: a session naming a
+    deleted user is simply no login, as with Django's own table."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

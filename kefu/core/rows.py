@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from .instances import listened, make, plain_init
+
 
 class Columns:
     """The concrete columns of `model` under a table alias, and the instance built from their values."""
@@ -21,6 +23,7 @@ class Columns:
         self.attnames = [f.attname for f in self.fields]
         self.cols = [f.get_col(alias) for f in self.fields]
         self._converters: dict[str, list] = {}
+        self.plain = plain_init(model, self.attnames)  # instances may skip Model.__init__ (kefu.core.instances)
 
     def __len__(self) -> int:
         return len(self.fields)
@@ -43,7 +46,21 @@ class Columns:
             for convert in converters:
                 value = convert(value, col, connection)
             converted.append(value)
-        return self.model.from_db(connection.alias, self.attnames, converted)
+        plain = self.plain and not listened((self.model,))
+        return make(self.model, connection.alias, self.attnames, converted, plain)
+
+
+def joined_select(first: Columns, second: Columns, fk_column: str, where: list[tuple[str, str]], *, outer=False):
+    """SELECT of both parts' columns: `first` joined by its `fk_column` to `second`'s primary key (LEFT JOIN with
+    `outer`), filtered by `(column of first, operator)` pairs each compared with a parameter, ANDed."""
+    q = connection.ops.quote_name
+    a, b = q(first.alias), q(second.alias)
+    conditions = " AND ".join(f"{a}.{q(column)} {op} %s" for column, op in where)
+    return (
+        f"SELECT {first.sql()}, {second.sql()} FROM {q(first.model._meta.db_table)} {a}"
+        f" {'LEFT JOIN' if outer else 'JOIN'} {q(second.model._meta.db_table)} {b}"
+        f" ON {b}.{q(second.model._meta.pk.column)} = {a}.{q(fk_column)} WHERE {conditions}"
+    )
 
 
 def execute_read(db, cursor, sql: str, params, *, reuse_plan: bool = False) -> None:

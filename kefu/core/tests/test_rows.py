@@ -61,3 +61,27 @@ def test_a_deleted_token_is_refused_at_once_and_an_inactive_user_too(agent):
     User.objects.filter(pk=agent.pk).update(is_active=False)
     with pytest.raises(AuthenticationFailed):
         KefuTokenAuthentication().authenticate_credentials(fresh.key)
+
+
+def test_a_fixed_select_skips_model_init_unless_an_init_signal_listens(agent):
+    from django.db.models.signals import post_init
+
+    cols = Columns(User, "u")
+    sql = f"SELECT {cols.sql()} FROM {connection.ops.quote_name(User._meta.db_table)} u WHERE u.id = %s"
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    (quiet,) = fetch_one(sql, [agent.pk], cols)
+    post_init.connect(receiver, sender=User)
+    try:
+        (heard,) = fetch_one(sql, [agent.pk], cols)
+    finally:
+        post_init.disconnect(receiver, sender=User)
+    assert seen == [agent.pk]  # built through from_db while someone listens
+    assert _values(quiet) == _values(heard) == _values(User.objects.get(pk=agent.pk))
+    assert not quiet._state.adding and quiet._state.db == "default"
+    quiet.display_name = "改名"
+    quiet.save(update_fields=["display_name"])  # a saved-state instance: an UPDATE, not an INSERT
+    assert User.objects.get(pk=agent.pk).display_name == "改名"
