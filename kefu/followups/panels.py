@@ -3,12 +3,12 @@ and the satisfaction points behind the churn signal."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import site_ids_for
 from kefu.core.extensions import SatisfactionPoint, TimelineEntry
+from kefu.core.links import link
 from kefu.tickets.models import WorkOrderType
 
 from . import selectors
@@ -66,7 +66,7 @@ def timeline(customer, actor, limit):
                 kind="follow_up",
                 title=_title(visit),
                 detail=detail,
-                url=reverse("followups:detail", args=[visit.pk]),
+                url=link("followups:detail", visit.pk),
             )
         )
     return entries

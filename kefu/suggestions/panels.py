@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.core.extensions import NavItem, register_nav, register_order_panel
+from kefu.core.links import link
 from kefu.tickets import selectors as ticket_selectors
 from kefu.tickets.transitions import is_open
 
@@ -89,7 +89,7 @@ def _suggestion_fold(request, order, suggestion, choices, failed, step, form_cla
         key=step.value,
         step=step.value,
         label=step.label,
-        url=reverse("suggestions:step", args=[suggestion.pk, step.value]),
+        url=link("suggestions:step", suggestion.pk, step.value),
         form_class=form_class,
         initial=initial,
         style=STEP_STYLE.get(step, ""),
@@ -110,7 +110,7 @@ def suggestion_panel(order, request):
             "suggestion": None,
             "order": order,
             "details_form": _form(_Choices(views, actor, order), "details", forms.DetailsForm, order, failed),
-            "details_url": reverse("suggestions:details", args=[order.pk]),
+            "details_url": link("suggestions:details", order.pk),
         }
     choices = _Choices(views, actor, order)
     steps = [
@@ -183,7 +183,7 @@ def _inquiry_fold(request, order, choices, failed, action, form_class, *, shown=
         key=f"inquiry_{action}",
         step=action,
         label=INQUIRY_LABELS[action],
-        url=reverse("suggestions:inquiry_action", args=[order.pk, action]),
+        url=link("suggestions:inquiry_action", order.pk, action),
         form_class=form_class,
         initial={"version": order.version},
         style="primary" if action == "answer" else "",

@@ -123,44 +123,61 @@ SORT_LABELS = {
 }
 
 
-class QueueFilterForm(forms.Form):
-    """Only renders the queue's filter bar; the selector's clean_filters() parses the query string."""
+class FilterField:
+    """One select of the queue's filter bar: what the template draws of a bound form field, nothing more."""
 
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    type = forms.ChoiceField(label=_("Type"), required=False, choices=_optional(WorkOrderType.choices))
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=_optional(Channel.choices))
-    priority = forms.ChoiceField(label=_("Priority"), required=False, choices=_optional(Priority.choices))
-    site = forms.ChoiceField(label=_("Site"), required=False)
-    department = forms.ChoiceField(label=_("Department"), required=False)
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
-    sla_state = forms.ChoiceField(
-        label=_("Deadline"),
-        required=False,
-        choices=_optional([("on_track", _("On track")), ("at_risk", _("At risk")), ("breached", _("Breached"))]),
+    def __init__(self, name: str, label, choices):
+        self.name = self.html_name = name
+        self.label = label
+        self.auto_id = f"id_{name}"
+        self.choices = choices
+
+
+class QueueFilterForm:
+    """Only renders the queue's filter bar; the selector's clean_filters() parses the query string. Not a Django
+    form: the bar is drawn on every visit of the busiest page, and a form's copy of its nine fields and their
+    choices was a twentieth of that page's time."""
+
+    # (name, label, the class's own choices or None for the actor's: statuses, sites, departments, staff)
+    FIELDS = (
+        ("status", _("Status"), None),
+        ("type", _("Type"), WorkOrderType.choices),
+        ("channel", _("Channel"), Channel.choices),
+        ("priority", _("Priority"), Priority.choices),
+        ("site", _("Site"), None),
+        ("department", _("Department"), None),
+        ("assignee", _("Assignee"), None),
+        (
+            "sla_state",
+            _("Deadline"),
+            [("on_track", _("On track")), ("at_risk", _("At risk")), ("breached", _("Breached"))],
+        ),
+        ("sort", _("Sort"), None),
     )
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[(k, SORT_LABELS[k]) for k in SORTS])
 
-    def __init__(self, *args, statuses, sites, departments, staff, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = _optional(statuses)
-        self.fields["site"].choices = _optional(sites)
-        self.fields["department"].choices = _optional(departments)
-        self.fields["assignee"].choices = _optional(staff)
+    def __init__(self, data=None, *, statuses, sites, departments, staff):
+        self.data = data or {}
+        given = {"status": statuses, "site": sites, "department": departments, "assignee": staff}
+        self.fields = [
+            FilterField(name, label, _optional(choices if choices is not None else given[name]))
+            if name != "sort"
+            else FilterField(name, label, [(k, SORT_LABELS[k]) for k in SORTS])
+            for name, label, choices in self.FIELDS
+        ]
 
     # Filters whose choices are the class's own (not the actor's sites, staff …): their options, escaped, are the
     # same for every request in a language.
     STATIC = ("type", "channel", "priority", "sla_state", "sort")
 
     def bar(self):
-        """(bound field, its <option>s as HTML) per filter. Built here rather than by a template loop or the widget
+        """(field, its <option>s as HTML) per filter. Built here rather than by a template loop or the widget
         templates: the bar has some 70 options and is drawn on every visit of the busiest page."""
-        for field in self:
-            value = field.value()
-            current = "" if value is None else str(value)
+        for field in self.fields:
+            current = str(self.data.get(field.name) or "")
             if field.name in self.STATIC:
-                options = per_language(("queue filter", field.name), _escaped_options, field.field.choices)
+                options = per_language(("queue filter", field.name), _escaped_options, field.choices)
             else:
-                options = _escaped_options(field.field.choices)
+                options = _escaped_options(field.choices)
             html = "".join(
                 f'<option value="{escaped}"{" selected" if current == raw else ""}>{label}</option>'
                 for raw, escaped, label in options

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from kefu.accounts.permissions import Capability, has_capability
 from kefu.accounts.selectors import department_ids_for, sites_for, staff_phone_for
 from kefu.core.errors import CoreError, ServiceError
+from kefu.core.links import link
 from kefu.core.views import add_service_error, not_found_as_404
 from kefu.customers.selectors import lookup_by_phone_prefix, primary_phone_for, primary_phones_for
 
@@ -373,7 +373,7 @@ def render_detail(request, order, *, failed=None, status=200, extra=None):
 
     def entry(name):
         form = action_forms[name]
-        return name, ACTIONS[name], form, None if form else reverse("tickets:action_form", args=[order.pk, name])
+        return name, ACTIONS[name], form, None if form else link("tickets:action_form", order.pk, name)
 
     groups = [[entry(name) for name in group if name in action_forms] for group in ACTION_GROUPS.values()]
     events = list(selectors.timeline_for(order))
