@@ -8,7 +8,8 @@ Runs measure.py's sustained-create loop against a running server on 127.0.0.1 an
 CPU per create of the server (the process listening on the port and its children), of the postgres user's
 processes, of this client, and of the whole machine, and the share of the machine's time spent idle. On a
 2-core machine, 300 creates/s leaves 6.7 ms of machine CPU per create; idle time is waiting (locks, the GIL of
-a busy worker), not work. With --pg-waits, PostgreSQL's pg_stat_activity is sampled every 5 ms meanwhile and the
+a busy worker), not work. The share stolen by the host (time the hypervisor ran another guest on our vCPUs, from
+/proc/stat) is left out of the machine's CPU and printed beside it: it says how slow a phase is. With --pg-waits, PostgreSQL's pg_stat_activity is sampled every 5 ms meanwhile and the
 commonest states of the database's client backends are printed (how many creates, on average, wait on a lock and
 on which statement).
 """
@@ -63,10 +64,11 @@ def sample_waits(url: str, stop: threading.Event) -> tuple[Counter, int]:
     return states, samples
 
 
-def machine() -> tuple[float, float]:
+def machine() -> tuple[float, float, float]:
     with open("/proc/stat") as f:
         values = [int(v) for v in f.readline().split()[1:]]
-    return sum(values) / TICK, (values[3] + values[4]) / TICK  # all, idle + iowait
+    # all (user … steal; guest time is inside user), idle + iowait, steal: time the hypervisor gave another guest
+    return sum(values[:8]) / TICK, (values[3] + values[4]) / TICK, values[7] / TICK
 
 
 def main(argv=None) -> int:
@@ -109,21 +111,22 @@ def main(argv=None) -> int:
     if args.pg_waits:
         sampler = threading.Thread(target=lambda: waits.update(result=sample_waits(args.pg_waits, stop)))
         sampler.start()
-    s0, pg0, (all0, idle0), me0 = snapshot()
+    s0, pg0, (all0, idle0, steal0), me0 = snapshot()
     rate, errors = sustained_creates(
         url.hostname, port, client.token, lambda: body, threads=args.threads, seconds=args.seconds, max_requests=20_000
     )
-    s1, pg1, (all1, idle1), me1 = snapshot()
+    s1, pg1, (all1, idle1, steal1), me1 = snapshot()
     if args.pg_waits:
         stop.set()
         sampler.join()
     n = max(rate * args.seconds, 1)
     pg = sum(cpu - pg0.get(pid, 0.0) for pid, cpu in pg1.items())
-    busy = (all1 - all0) - (idle1 - idle0)
+    busy = (all1 - all0) - (idle1 - idle0) - (steal1 - steal0)
     print(
         f"{rate:.0f} creates/s ({args.threads} client threads, errors={errors}); CPU ms per create: "
         f"server {1000 * (s1 - s0) / n:.2f}, postgres {1000 * pg / n:.2f}, client {1000 * (me1 - me0) / n:.2f}, "
-        f"machine {1000 * busy / n:.2f}; machine idle {(idle1 - idle0) / (all1 - all0):.0%}"
+        f"machine {1000 * busy / n:.2f}; machine idle {(idle1 - idle0) / (all1 - all0):.0%}, "
+        f"stolen by the host {(steal1 - steal0) / (all1 - all0):.0%}"
     )
     if waits:
         states, samples = waits["result"]

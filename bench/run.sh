@@ -76,5 +76,11 @@ for _ in $(seq 1 100); do
 done
 
 "$PY" bench/bare_view.py --requests 2000
+# The host's share of our vCPUs while measuring (/proc/stat's steal column): a slow phase, in one figure.
+read -r _ a_user a_nice a_sys a_idle a_io a_irq a_soft a_steal _ </proc/stat
 "$PY" bench/measure.py --base "http://127.0.0.1:$PORT" --user supervisor --password kefu-demo-2026 \
   --pid "$SERVER" --label "$LABEL" ${MEASURE_ARGS:-} --json "$KEFU_VAR_DIR/figures-$(echo "$LABEL" | tr -c 'A-Za-z0-9=' '_').json"
+read -r _ b_user b_nice b_sys b_idle b_io b_irq b_soft b_steal _ </proc/stat
+all=$(( (b_user + b_nice + b_sys + b_idle + b_io + b_irq + b_soft + b_steal)
+      - (a_user + a_nice + a_sys + a_idle + a_io + a_irq + a_soft + a_steal) ))
+echo "  stolen by the host while measuring: $(( 100 * (b_steal - a_steal) / (all > 0 ? all : 1) ))% of the machine's time"
