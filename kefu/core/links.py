@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from django.core.signals import setting_changed
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 _INT_MARK = 4_000_000_000_000_000_000  # no id comes near it, and it still fits a signed 64-bit integer
@@ -34,11 +35,35 @@ def _pieces(name: str, kinds: tuple[str, ...], urlconf, prefix: str) -> tuple[st
     pieces, rest = [], url
     for mark in map(str, marks):
         if rest.count(mark) != 1:
-            return None  # written out otherwise (padded, encoded) or repeated: not fixed text around it
+            return None  # written out otherwise (encoded) or repeated: not fixed text around it
         before, _, rest = rest.partition(mark)
         pieces.append(before)
     pieces.append(rest)
+    # A converter that writes a value out padded or otherwise changed can still leave the marker findable: check
+    # the filling against reverse() with short values.
+    short = [7 if kind == "int" else "k" for kind in kinds]
+    try:
+        if _fill(pieces, short) != reverse(name, args=short, urlconf=urlconf):
+            return None
+    except NoReverseMatch:
+        return None
     return tuple(pieces)
+
+
+def _fill(pieces, args) -> str:
+    out = [pieces[0]]
+    for value, piece in zip(args, pieces[1:], strict=True):
+        out.append(str(value))
+        out.append(piece)
+    return "".join(out)
+
+
+def _forget(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":  # a test's URLconf: reverse() outside a request would answer from the new one
+        _pieces.cache_clear()
+
+
+setting_changed.connect(_forget)
 
 
 def _kind(value) -> str | None:
@@ -54,8 +79,4 @@ def link(name: str, *args) -> str:
     pieces = None if None in kinds else _pieces(name, kinds, get_urlconf(), get_script_prefix())
     if pieces is None:
         return reverse(name, args=args)
-    out = [pieces[0]]
-    for value, piece in zip(args, pieces[1:], strict=True):
-        out.append(str(value))
-        out.append(piece)
-    return "".join(out)
+    return _fill(pieces, args)

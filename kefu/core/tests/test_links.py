@@ -2,10 +2,30 @@
 
 import pytest
 from django.template import Context, Template
-from django.urls import NoReverseMatch, get_resolver, reverse, set_script_prefix
+from django.test import override_settings
+from django.urls import NoReverseMatch, get_resolver, path, register_converter, reverse, set_script_prefix
 from django.urls.resolvers import URLPattern, URLResolver
 
 from kefu.core.links import link
+
+
+class _Padded:
+    """A converter that writes its value out changed (zero-padded): its URLs can't be filled in as text."""
+
+    regex = "[0-9]{20}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):020d}"
+
+
+register_converter(_Padded, "kefutestpadded")
+urlpatterns = [  # this module is the URLconf of the test below
+    path("p/<kefutestpadded:n>/", lambda request, n: None, name="padded"),
+    path("plain/<int:n>/", lambda request, n: None, name="plain"),
+]
 
 TEMPLATE = Template("{% load kefu_urls %}{% url_of name %}|{% url name %}")
 
@@ -68,3 +88,15 @@ def test_url_of_in_a_template_answers_as_url_and_fails_as_url():
     assert page == "/work-orders/12/close/form/"
     with pytest.raises(NoReverseMatch):
         Template("{% load kefu_urls %}{% url_of 'no-such-view' %}").render(Context())
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_converter_that_pads_its_value_goes_through_reverse_and_a_new_urlconf_is_followed():
+    assert link("padded", 5) == reverse("padded", args=[5]) == "/p/00000000000000000005/"
+    assert link("plain", 5) == "/plain/5/"
+    with pytest.raises(NoReverseMatch):
+        link("tickets:queue")  # not in this URLconf: nothing kept from the project's
+
+
+def test_after_a_urlconf_override_the_projects_links_are_back():
+    assert link("tickets:detail", 3) == "/work-orders/3/"
