@@ -24,6 +24,7 @@ class Columns:
         self.cols = [f.get_col(alias) for f in self.fields]
         self._converters: dict[str, list] = {}
         self.plain = plain_init(model, self.attnames)  # instances may skip Model.__init__ (kefu.core.instances)
+        self.pk_at = self.attnames.index(model._meta.pk.attname)
 
     def __len__(self) -> int:
         return len(self.fields)
@@ -74,7 +75,8 @@ def execute_read(db, cursor, sql: str, params, *, reuse_plan: bool = False) -> N
 
 
 def fetch_one(sql: str, params, *parts: Columns, reuse_plan: bool = False):
-    """Run `sql`, whose select list is each part's columns in order; one instance per part, or None for no row."""
+    """Run `sql`, whose select list is each part's columns in order; one instance per part (None for a part an
+    outer join found nothing for: its primary key is NULL), or None for no row."""
     with connection.cursor() as cursor:
         execute_read(connection, cursor, sql, params, reuse_plan=reuse_plan)
         row = cursor.fetchone()
@@ -82,6 +84,7 @@ def fetch_one(sql: str, params, *parts: Columns, reuse_plan: bool = False):
         return None
     out, at = [], 0
     for part in parts:
-        out.append(part.build(row[at : at + len(part)]))
+        values = row[at : at + len(part)]
+        out.append(None if values[part.pk_at] is None else part.build(values))
         at += len(part)
     return tuple(out)

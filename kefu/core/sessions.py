@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from .rows import Columns, execute_read, joined_select
+from .rows import Columns, fetch_one, joined_select
 
 # The user the session's read brought, set only while `auth.get_user` runs for that request.
 _session_user: ContextVar = ContextVar("kefu_session_user", default=None)
@@ -50,17 +50,11 @@ class SessionStore(DbSessionStore):
     def _get_session_from_db(self):
         sql, session_cols, user_cols = self._lookup()
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            execute_read(connection, cursor, sql, [self.session_key, now], reuse_plan=True)
-            row = cursor.fetchone()
-        if row is None:
+        found = fetch_one(sql, [self.session_key, now], session_cols, user_cols, reuse_plan=True)
+        if found is None:
             self._session_key = None  # as Django's store: a missing or expired session is a new, empty one
             return None
-        width = len(session_cols)
-        s = session_cols.build(row[:width])
-        user_values = row[width:]
-        pk_at = user_cols.attnames.index(user_cols.model._meta.pk.attname)
-        self.user_hint = None if user_values[pk_at] is None else user_cols.build(user_values)
+        s, self.user_hint = found  # no user: no user id, or a deleted user
         return s
 
     def load(self):

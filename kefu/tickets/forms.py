@@ -158,12 +158,13 @@ class QueueFilterForm:
     def __init__(self, data=None, *, statuses, sites, departments, staff):
         self.data = data or {}
         given = {"status": statuses, "site": sites, "department": departments, "assignee": staff}
-        self.fields = [
-            FilterField(name, label, _optional(choices if choices is not None else given[name]))
-            if name != "sort"
-            else FilterField(name, label, [(k, SORT_LABELS[k]) for k in SORTS])
-            for name, label, choices in self.FIELDS
-        ]
+        self.fields = []
+        for name, label, choices in self.FIELDS:
+            if name == "sort":  # always one order or another: no "all"
+                options = [(k, SORT_LABELS[k]) for k in SORTS]
+            else:
+                options = _optional(given[name] if choices is None else choices)
+            self.fields.append(FilterField(name, label, options))
 
     # Filters whose choices are the class's own (not the actor's sites, staff …): their options, escaped, are the
     # same for every request in a language.

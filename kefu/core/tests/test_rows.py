@@ -85,3 +85,18 @@ def test_a_fixed_select_skips_model_init_unless_an_init_signal_listens(agent):
     quiet.display_name = "改名"
     quiet.save(update_fields=["display_name"])  # a saved-state instance: an UPDATE, not an INSERT
     assert User.objects.get(pk=agent.pk).display_name == "改名"
+
+
+def test_a_part_an_outer_join_found_nothing_for_is_none(agent):
+    from kefu.core.models import StaffSession
+    from kefu.core.rows import joined_select
+
+    expires = timezone.now() + timedelta(hours=1)
+    StaffSession.objects.create(session_key="k" * 32, session_data="", expire_date=expires, user_id=agent.pk)
+    StaffSession.objects.create(session_key="g" * 32, session_data="", expire_date=expires, user_id=agent.pk + 10_000)
+    cols, user_cols = Columns(StaffSession, "s"), Columns(User, "u")
+    sql = joined_select(cols, user_cols, "user_id", [("session_key", "=")], outer=True)
+    session, user = fetch_one(sql, ["k" * 32], cols, user_cols)
+    assert session.session_key == "k" * 32 and user.pk == agent.pk
+    session, user = fetch_one(sql, ["g" * 32], cols, user_cols)  # a user id naming nobody
+    assert session.user_id == agent.pk + 10_000 and user is None
