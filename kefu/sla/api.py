@@ -114,9 +114,11 @@ class EscalateView(KefuAPIView):
         tags=TAGS,
         summary="Escalate (逐级上报) with a reason; urgent matters may skip a level",
         description="An agent's escalation to the manager goes to the supervisor unless `skip_level` is set, "
-        "which only urgent orders may do (400 skip_level_only_urgent); the skipped supervisor is told afterwards.",
+        "which only urgent orders may do (400 skip_level_only_urgent); the skipped supervisor is told afterwards. "
+        "A finished order answers 409 escalation_on_finished_order; the same level again within ten minutes "
+        "answers 409 escalation_repeated.",
         request=EscalateInputSerializer,
-        responses={200: WorkOrderDetailSerializer, **error_responses(400, 401, 403, 404)},
+        responses={200: WorkOrderDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int):
         order = get_work_order_for(request.user, pk)

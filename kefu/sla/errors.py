@@ -13,6 +13,14 @@ class SlaError(ErrorCode):
     PROMISE_REASON_REQUIRED = (_("Say why the promised reply time changes."), 400)
     ESCALATION_REASON_REQUIRED = (_("An escalation needs a reason."), 400)
     SKIP_LEVEL_ONLY_URGENT = (_("Only urgent matters may skip a level."), 400)
+    ESCALATION_ON_FINISHED_ORDER = (
+        _("The work order is resolved, closed or cancelled: reopen it before escalating."),
+        409,
+    )
+    ESCALATION_REPEATED = (
+        _("This work order was escalated to the same level a few minutes ago; add a note instead of escalating again."),
+        409,
+    )
     BAD_HOURS = (_("Hours must look like 09:00-12:00, in order and not overlapping."), 400)
     BAD_HOLIDAY_FILE = (_("The holiday file could not be read."), 400)
     HOLIDAY_YEAR_MISMATCH = (_("Every date in the file must lie in the year being imported."), 400)

@@ -482,9 +482,14 @@ def escalate_breach(clock_id: int, level: str, *, actor) -> Escalation | None:
     return _escalate_once(clock, level, actor, _("The deadline was missed."))
 
 
+# A manual escalation to the level already asked within this window is a repeat, not news: the superior was told.
+MANUAL_REPEAT_WINDOW = timedelta(minutes=10)
+
+
 @transaction.atomic
 def escalate_work_order(order: WorkOrder, *, actor, level: str, reason: str, skip_level: bool = False) -> Escalation:
-    """Manual 逐级请示: to the supervisor, or (urgent only) straight to the manager with the supervisor told after."""
+    """Manual 逐级请示: to the supervisor, or (urgent only) straight to the manager with the supervisor told after.
+    Refused on a finished order, and for the level the order was escalated to in the last MANUAL_REPEAT_WINDOW."""
     if not has_capability(actor, Capability.ESCALATE):
         raise ServiceError(CoreError.PERMISSION_DENIED)
     reason = (reason or "").strip()
@@ -502,7 +507,13 @@ def escalate_work_order(order: WorkOrder, *, actor, level: str, reason: str, ski
             raise ServiceError(SlaError.SKIP_LEVEL_ONLY_URGENT)
         else:
             skipped = EscalationLevel.SUPERVISOR
-    order = WorkOrder.objects.select_related("site", "assignee").get(pk=order.pk)
+    # The order's row lock makes two quick submissions (a double click, two colleagues) queue for the checks.
+    order = WorkOrder.objects.select_related("site", "assignee").select_for_update(of=("self",)).get(pk=order.pk)
+    if order.status not in OPEN_STATUSES:
+        raise ServiceError(SlaError.ESCALATION_ON_FINISHED_ORDER)
+    recent = timezone.now() - MANUAL_REPEAT_WINDOW
+    if Escalation.objects.filter(work_order=order, level=level, automatic=False, created_at__gt=recent).exists():
+        raise ServiceError(SlaError.ESCALATION_REPEATED)
     if not _recipients(order, level):
         raise ServiceError(SlaError.NO_RECIPIENT)
     esc = Escalation.objects.create(

@@ -264,6 +264,22 @@ def test_escalate_scoping_and_permission(duty_site, make_order, supervisor, outs
     assert not Escalation.objects.exists()
 
 
+def test_escalate_repeat_and_finished_order_answer_409(api, duty_site, make_order, agent, supervisor):
+    """ESC-03: the same level twice within the window, or a finished order, is a structured 409, nothing written."""
+    order = make_order(type="complaint", accept_now=True)
+    payload = {"level": "supervisor", "reason": "顾客要求见领导"}
+    assert api.post(f"{ORDERS}{order.id}/escalate/", payload, format="json").status_code == 200
+    before = sla_written()
+    again = api.post(f"{ORDERS}{order.id}/escalate/", payload, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "escalation_repeated" and again.json()["message"]
+    assert sla_written() == before
+    wo.cancel_work_order(order, actor=agent, reason="顾客撤回")
+    before = sla_written()
+    finished = api.post(f"{ORDERS}{order.id}/escalate/", {"level": "manager", "reason": "x"}, format="json")
+    assert finished.status_code == 409 and finished.json()["code"] == "escalation_on_finished_order"
+    assert sla_written() == before
+
+
 def test_escalate_without_anybody_at_the_level(api, duty_site, make_order):
     response = api.post(f"{ORDERS}{make_order().id}/escalate/", {"level": "supervisor", "reason": "x"}, format="json")
     assert response.status_code == 400 and response.json()["code"] == "no_recipient"

@@ -221,6 +221,36 @@ def test_skip_level_only_for_urgent_and_the_skipped_level_is_told(duty_site, mak
     assert WorkOrder.objects.get(pk=urgent.pk).events.filter(event_type="escalated").count() == 1
 
 
+def test_escalation_003_refused_on_a_finished_order(duty_site, make_order, agent, supervisor):
+    """ESC-03: 请示 goes up while the matter is open; a resolved, closed or cancelled order is reopened first."""
+    order = make_order(type="complaint", accept_now=True)
+    wo.cancel_work_order(order, actor=agent, reason="顾客撤回")
+    with pytest.raises(ServiceError) as err:
+        sla.escalate_work_order(WorkOrder.objects.get(pk=order.pk), actor=agent, level="supervisor", reason="再问")
+    assert err.value.code == "escalation_on_finished_order" and err.value.status == 409
+    assert not Escalation.objects.exists() and not Notification.objects.exists()
+
+
+def test_escalation_003_same_level_again_within_the_window_is_a_repeat(
+    duty_site, make_order, agent, supervisor, manager
+):
+    """ESC-03 逐级: asking the same level twice in a few minutes (a double click, two colleagues) tells the superior
+    nothing new, so it is refused and written nowhere; the next level up, and the same level after the window, go."""
+    order = make_order(type="complaint", accept_now=True)
+    first = sla.escalate_work_order(order, actor=agent, level="supervisor", reason="顾客要求见领导")
+    notified = Notification.objects.count()
+    events = WorkOrder.objects.get(pk=order.pk).events.count()
+    with pytest.raises(ServiceError) as err:
+        sla.escalate_work_order(order, actor=agent, level="supervisor", reason="顾客又来电")
+    assert err.value.code == "escalation_repeated" and err.value.status == 409
+    assert Escalation.objects.count() == 1 and Notification.objects.count() == notified
+    assert WorkOrder.objects.get(pk=order.pk).events.count() == events
+    # The supervisor takes it one level up: a different level, not a repeat.
+    assert sla.escalate_work_order(order, actor=supervisor, level="manager", reason="需经理决定").level == "manager"
+    Escalation.objects.filter(pk=first.pk).update(created_at=first.created_at - sla.MANUAL_REPEAT_WINDOW)
+    assert sla.escalate_work_order(order, actor=agent, level="supervisor", reason="仍未答复").level == "supervisor"
+
+
 def test_backfill_starts_clocks_only_for_recent_open_orders_without_them(duty_site, make_order, agent):
     from kefu.sla.services import start_missing_clocks
 

@@ -46,3 +46,35 @@ def test_two_concurrent_scans_escalate_exactly_once(duty_site, make_order, super
         "supervisor": 0,
         "manager": 0,
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_manual_escalations_to_one_level_notify_once(duty_site, make_order, agent, supervisor):
+    """ESC-03: two colleagues pressing 请示 at the same moment: the order's row lock queues them, one goes up, the
+    other is told it is a repeat (not two notifications, not a database error)."""
+    from kefu.core.errors import ServiceError
+    from kefu.sla import services as sla
+
+    order = make_order(type="complaint", accept_now=True)
+    barrier = threading.Barrier(2)
+    done, refused, errors = [], [], []
+
+    def run(reason):
+        try:
+            barrier.wait()
+            done.append(sla.escalate_work_order(order, actor=agent, level="supervisor", reason=reason))
+        except ServiceError as exc:
+            refused.append(exc.code)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(r,)) for r in ("顾客要求见领导", "顾客情绪激动")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(done) == 1 and refused == ["escalation_repeated"]
+    assert Escalation.objects.filter(automatic=False).count() == 1
+    assert Notification.objects.filter(recipient=supervisor, kind="escalation_supervisor").count() == 1

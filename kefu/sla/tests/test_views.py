@@ -290,6 +290,17 @@ def test_escalate_form_refuses_skip_level_for_a_non_urgent_order(client, agent, 
     assert not Escalation.objects.exists()
 
 
+def test_escalate_form_twice_shows_the_repeat_message_in_chinese(client, agent, supervisor, make_order):
+    """ESC-03: a double-clicked 请示 reaches the supervisor once; the second answer says why, in Chinese."""
+    order = make_order(type="complaint", accept_now=True)
+    client.force_login(agent)
+    url = reverse("sla:escalate", args=[order.pk])
+    client.post(url, {"level": "supervisor", "reason": "顾客要求见领导"})
+    response = client.post(url, {"level": "supervisor", "reason": "顾客要求见领导"})
+    assert response.status_code == 409 and zh(SlaError.ESCALATION_REPEATED.message) in page(response)
+    assert Escalation.objects.count() == 1
+
+
 def test_escalate_form_without_reason_shows_the_message(client, agent, supervisor, make_order):
     order = make_order(type="complaint", accept_now=True)
     client.force_login(agent)
@@ -720,7 +731,9 @@ def test_detail_with_clocks_and_escalations_has_a_fixed_number_of_queries(
         client.get(reverse("tickets:detail", args=[order.pk]))
     sla.promise_reply(order, actor=agent, promised_at=timezone.now() + timedelta(hours=3))
     for i in range(5):
-        sla.escalate_work_order(order, actor=agent, level="supervisor", reason=f"第{i}次")
+        esc = sla.escalate_work_order(order, actor=agent, level="supervisor", reason=f"第{i}次")
+        # Each one after the last's repeat window (a repeat within it is refused).
+        Escalation.objects.filter(pk=esc.pk).update(created_at=esc.created_at - sla.MANUAL_REPEAT_WINDOW * (6 - i))
     with django_assert_max_num_queries(18):
         response = client.get(reverse("tickets:detail", args=[order.pk]))
     assert page(response).count('data-level="supervisor"') == 5
