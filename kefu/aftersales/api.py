@@ -24,10 +24,17 @@ def _case(actor, pk) -> Response:
 
 
 class RuleListView(KefuAPIView):
-    @extend_schema(tags=TAGS, responses={200: z.RuleSerializer(many=True), **error_responses(401)})
+    @extend_schema(
+        tags=TAGS,
+        parameters=[z.RuleListQuerySerializer],
+        responses={200: z.RuleSerializer(many=True), **error_responses(400, 401)},
+    )
     def get(self, request):
-        """Warranty rules of the caller's sites."""
-        return Response(z.RuleSerializer(selectors.rules_for(request.user), many=True).data)
+        """Warranty rules of the caller's sites, or of some of them (`site`)."""
+        params = z.RuleListQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        rules = selectors.rules_for(request.user, site_ids=params.validated_data.get("site"))
+        return Response(z.RuleSerializer(rules, many=True).data)
 
     @extend_schema(
         tags=TAGS,

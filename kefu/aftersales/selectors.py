@@ -15,10 +15,11 @@ from .models import AfterSalesCase, AfterSalesEvent, RepairRecord, ReturnRequest
 _CASE_RELATED = ("work_order__site", "work_order__shop", "work_order__customer", "rule")
 
 
-def rules_for(actor, *, site_id=None, active_only: bool = False) -> QuerySet[WarrantyRule]:
+def rules_for(actor, *, site_ids=None, active_only: bool = False) -> QuerySet[WarrantyRule]:
+    """Rules of the actor's sites; `site_ids` narrows them (a site the actor does not work at gives no rows)."""
     qs = WarrantyRule.objects.filter(site_id__in=site_ids_for(actor)).select_related("site")
-    if site_id:
-        qs = qs.filter(site_id=site_id)
+    if site_ids:
+        qs = qs.filter(site_id__in=site_ids)
     if active_only:
         qs = qs.filter(is_active=True)
     return qs.order_by("site_id", "category")

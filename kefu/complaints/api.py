@@ -15,7 +15,7 @@ from kefu.core.api import KefuAPIView, error_responses
 
 from . import serializers as s
 from . import services, solution_services, task_services
-from .selectors import case_file, complaints_for, get_complaint_for, get_proposal_for, get_task_for, my_tasks
+from .selectors import case_file, get_complaint_for, get_proposal_for, get_task_for, latest_complaints_for, my_tasks
 
 TAGS = ["complaints"]
 ERRORS = error_responses(400, 401, 403, 404, 409)
@@ -27,10 +27,18 @@ def _detail(actor, pk, code=status.HTTP_200_OK) -> Response:
 
 
 class ComplaintListView(KefuAPIView):
-    @extend_schema(tags=TAGS, responses={200: OpenApiTypes.OBJECT, **error_responses(401)})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="v1_complaints_list",
+        parameters=[s.ComplaintListQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401)},
+    )
     def get(self, request):
-        """The latest complaints the caller may see (the ledger page has the full filters and the export)."""
-        rows = complaints_for(request.user).select_related("work_order").order_by("-complained_at")[:100]
+        """The latest complaints the caller may see, optionally of some sites (the ledger page has the full filters
+        and the export)."""
+        params = s.ComplaintListQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        rows = latest_complaints_for(request.user, site_ids=params.validated_data.get("site"))
         return Response(
             {"results": [{"id": c.pk, "number": c.work_order.number, "status": c.work_order.status,
                           "category": c.category, "complained_at": s._at(c.complained_at)} for c in rows]}
@@ -197,7 +205,9 @@ class ProposalShopConfirmView(KefuAPIView):
 
 
 class TaskListView(KefuAPIView):
-    @extend_schema(tags=TAGS, responses={200: OpenApiTypes.OBJECT, **error_responses(401)})
+    @extend_schema(
+        tags=TAGS, operation_id="v1_complaints_tasks_list", responses={200: OpenApiTypes.OBJECT, **error_responses(401)}
+    )
     def get(self, request):
         """My coordination tasks (a shop login: its shop's; department staff: their departments')."""
         rows = my_tasks(request.user).prefetch_related("attachments")[:200]

@@ -31,6 +31,15 @@ def complaints_for(actor) -> QuerySet[Complaint]:
     return qs
 
 
+def latest_complaints_for(actor, *, site_ids=None, limit: int = 100) -> list[Complaint]:
+    """The API's list: newest first, optionally only some sites. A site the actor does not work at gives no rows
+    (the filter narrows complaints_for, never widens it)."""
+    qs = complaints_for(actor)
+    if site_ids:
+        qs = qs.filter(site_id__in=site_ids)
+    return list(qs.select_related("work_order").order_by("-complained_at", "-work_order_id")[:limit])
+
+
 def get_complaint_for(actor, pk) -> Complaint:
     try:
         return complaints_for(actor).select_related(

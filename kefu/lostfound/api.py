@@ -63,7 +63,10 @@ class ItemListView(KefuAPIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        tags=TAGS, parameters=[ItemQuerySerializer], responses={200: FoundItemPage, **error_responses(400, 401)}
+        tags=TAGS,
+        operation_id="v1_lostfound_items_list",
+        parameters=[ItemQuerySerializer],
+        responses={200: FoundItemPage, **error_responses(400, 401)},
     )
     def get(self, request):
         """Found items of the caller's sites, newest first; `q` is a Chinese substring search (all terms)."""

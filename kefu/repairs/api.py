@@ -26,6 +26,7 @@ from .serializers import (
     PartSerializer,
     PhotoInputSerializer,
     RepairCreateSerializer,
+    RepairListQuerySerializer,
     RepairSheetSerializer,
     WorkInputSerializer,
 )
@@ -38,10 +39,18 @@ def _sheet_response(actor, pk, code=status.HTTP_200_OK) -> Response:
 
 
 class RepairListView(KefuAPIView):
-    @extend_schema(tags=TAGS, responses={200: RepairSheetSerializer(many=True), **error_responses(401)})
+    @extend_schema(
+        tags=TAGS,
+        parameters=[RepairListQuerySerializer],
+        responses={200: RepairSheetSerializer(many=True), **error_responses(400, 401)},
+    )
     def get(self, request):
-        """Open repairs of the caller's departments (all of the caller's sites for desk roles), urgent first."""
-        return Response(RepairSheetSerializer(selectors.open_repairs_for(request.user), many=True).data)
+        """Open repairs of the caller's departments (all of the caller's sites for desk roles), urgent first;
+        `site` narrows it to some of the caller's sites."""
+        params = RepairListQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        rows = selectors.open_repairs_for(request.user, site_ids=params.validated_data.get("site"))
+        return Response(RepairSheetSerializer(rows, many=True).data)
 
     @extend_schema(
         tags=TAGS,

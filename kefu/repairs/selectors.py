@@ -80,9 +80,12 @@ def can_act(actor, sheet: RepairSheet) -> bool:
     return sheet.work_order.department_id in department_ids_for(actor)
 
 
-def open_repairs_for(actor, *, limit: int = 100) -> list[RepairSheet]:
-    """The technician's list: open repairs of his departments (all of the sites for desk roles), urgent first."""
+def open_repairs_for(actor, *, site_ids=None, limit: int = 100) -> list[RepairSheet]:
+    """The technician's list: open repairs of his departments (all of the sites for desk roles), urgent first;
+    `site_ids` narrows it to some of the actor's sites (one he does not work at gives no rows)."""
     qs = repair_sheets_for(actor).filter(work_order__status__in=OPEN_STATUSES)
+    if site_ids:
+        qs = qs.filter(site_id__in=site_ids)
     return list(qs.select_related(*_RELATED).order_by("work_order__priority", "work_order_id")[:limit])
 
 

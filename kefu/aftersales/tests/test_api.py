@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import client_for
+from conftest import client_for, make_user
+from kefu.accounts.models import Role
+from kefu.aftersales import rule_services
 from kefu.aftersales.models import AfterSalesCase, AfterSalesEvent, ReturnRequest, WarrantyRule
 from kefu.tickets.models import WorkOrder
 
@@ -181,3 +183,45 @@ def test_refund_approval_needs_a_manager_over_the_api(agent, supervisor, manager
     r = client_for(manager).post(f"{BASE}/cases/{pk}/refund-approval/", {}, format="json")
     assert r.status_code == 409 and r.json()["code"] == "return_wrong_status"
     assert ReturnRequest.objects.get().approved_at is None
+
+
+# --- the rules list's ?site= filter: site scoping (SEC-02 need-to-know; WO-13 search) ---------------------------
+
+
+@pytest.fixture
+def foreign_rule(other_site):
+    """A warranty rule of the other site, set by that site's manager."""
+    boss = make_user(Role.MANAGER, sites=[other_site], username="other_manager")
+    return rule_services.create_warranty_rule(actor=boss, site_id=other_site.id, category="数码", warranty_days=180)
+
+
+def _listed(user, **params) -> list[int]:
+    response = client_for(user).get(f"{BASE}/rules/", params)
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()]
+
+
+def test_rules_filtered_by_one_of_the_callers_sites_show_only_that_site(rule, foreign_rule, site, other_site):
+    """Site scoping: `?site=` narrows the rules to some of the caller's sites (repeat it for several)."""
+    both = make_user(Role.MANAGER, sites=[site, other_site], username="both_sites")
+    assert set(_listed(both)) == {rule.pk, foreign_rule.pk}
+    assert _listed(both, site=site.id) == [rule.pk]
+    assert _listed(both, site=other_site.id) == [foreign_rule.pk]
+    assert set(_listed(both, site=[site.id, other_site.id])) == {rule.pk, foreign_rule.pk}
+
+
+def test_rules_filtered_by_a_site_outside_the_callers_scope_are_empty(rule, foreign_rule, agent, outsider):
+    """Site scoping (SEC-02): another site's id gives no rows, never that site's rules."""
+    assert _listed(agent, site=foreign_rule.site_id) == []
+    assert _listed(outsider, site=rule.site_id) == []
+    assert _listed(agent, site=[rule.site_id, foreign_rule.site_id]) == [rule.pk]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "1,2", "", str(10**30)])
+def test_rules_with_a_bad_site_are_a_structured_400_naming_the_field(rule, agent, value):
+    """Bad input answers {code, message, fields} like the work-order list, never a 500 or an unfiltered list."""
+    response = client_for(agent).get(f"{BASE}/rules/", {"site": value})
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "invalid_input" and body["message"]
+    assert any(key == "site" or key.startswith("site.") for key in body["fields"])

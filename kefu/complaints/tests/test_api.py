@@ -7,10 +7,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import client_for
+from conftest import client_for, make_user
+from kefu.accounts.models import Role
+from kefu.complaints import services
 from kefu.complaints.models import Complaint, ComplaintEvent, CoordinationTask, Proposal
 from kefu.customers.models import Customer
+from kefu.customers.services import create_customer
 from kefu.tickets.models import WorkOrder
+
+from .conftest import intake_data
 
 BASE = "/api/v1/complaints/"
 
@@ -126,3 +131,50 @@ def test_cancelling_a_complaint_under_investigation_is_a_409_through_the_api(inv
     )
     assert r.status_code == 409 and r.json()["code"] == "cancel_blocked" and "经理" in r.json()["message"]
     assert WorkOrder.objects.get(pk=investigating.pk).status == "in_progress"
+
+
+# --- the list's ?site= filter: site scoping (SEC-02 need-to-know; WO-13 search) ---------------------------------
+
+
+@pytest.fixture
+def foreign_complaint(other_site, outsider):
+    """A complaint of the other site, taken by that site's agent."""
+    stranger = create_customer(actor=outsider, site_id=other_site.id, name="李娜", phones=["13900001111"])
+    return services.register_complaint(actor=outsider, **intake_data(other_site, stranger, contact="13900001111"))
+
+
+def _listed(user, **params) -> list[int]:
+    response = client_for(user).get(BASE, params)
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_list_filtered_by_one_of_the_callers_sites_shows_only_that_site(
+    register, foreign_complaint, site, other_site, service_center
+):
+    """Site scoping: `?site=` narrows the list to some of the caller's sites (repeat it for several)."""
+    ours = register()
+    both = make_user(Role.AGENT, sites=[site, other_site], departments=[service_center], username="both_sites")
+    assert set(_listed(both)) == {ours.pk, foreign_complaint.pk}
+    assert _listed(both, site=site.id) == [ours.pk]
+    assert _listed(both, site=other_site.id) == [foreign_complaint.pk]
+    assert set(_listed(both, site=[site.id, other_site.id])) == {ours.pk, foreign_complaint.pk}
+
+
+def test_list_filtered_by_a_site_outside_the_callers_scope_is_empty(register, foreign_complaint, agent, outsider):
+    """Site scoping (SEC-02): another site's id gives no rows, never that site's complaints."""
+    ours = register()
+    assert _listed(agent, site=foreign_complaint.site_id) == []
+    assert _listed(outsider, site=ours.site_id) == []
+    assert _listed(agent, site=[ours.site_id, foreign_complaint.site_id]) == [ours.pk]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "1,2", "", str(10**30)])
+def test_list_with_a_bad_site_is_a_structured_400_naming_the_field(register, agent, value):
+    """Bad input answers {code, message, fields} like the work-order list, never a 500 or an unfiltered list."""
+    register()
+    response = client_for(agent).get(BASE, {"site": value})
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "invalid_input" and body["message"]
+    assert any(key == "site" or key.startswith("site.") for key in body["fields"])

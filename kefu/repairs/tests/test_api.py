@@ -7,11 +7,14 @@ import io
 import pytest
 from django.utils import timezone
 
-from conftest import client_for
+from conftest import client_for, make_user
+from kefu.accounts.models import Department, Role
+from kefu.customers.services import create_customer
 from kefu.repairs.models import RepairEvent, RepairPart, RepairSheet
+from kefu.repairs.services import create_repair
 from kefu.tickets.models import WorkOrder
 
-from .conftest import PNG_1X1
+from .conftest import PNG_1X1, repair_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +148,55 @@ def test_handover_endpoint(make_repair, agent, outsider, site):
     assert r.status_code == 200 and len(r.json()["open_sheets"]) == 1 and r.json()["fee_total"] == "0.00"
     assert client_for(outsider).get("/api/v1/repairs/handover/", {"site": site.id, "since": since}).status_code == 404
     assert client_for(agent).get("/api/v1/repairs/handover/", {"site": site.id}).status_code == 400
+
+
+# --- the list's ?site= filter: site scoping (SEC-02 need-to-know; WO-13 search) ---------------------------------
+
+
+@pytest.fixture
+def foreign_repair(other_site, outsider):
+    """An open repair of the other site, taken by that site's agent for its own 工程部."""
+    engineering = Department.objects.create(site=other_site, name="工程部")
+    stranger = create_customer(actor=outsider, site_id=other_site.id, name="李娜", phones=["13900001111"])
+    return create_repair(actor=outsider, **repair_fields(other_site, engineering, stranger))
+
+
+def _listed(user, **params) -> list[int]:
+    response = client_for(user).get("/api/v1/repairs/", params)
+    assert response.status_code == 200, response.content
+    return [row["work_order"] for row in response.json()]
+
+
+def test_list_filtered_by_one_of_the_callers_sites_shows_only_that_site(
+    make_repair, foreign_repair, site, other_site, service_center
+):
+    """Site scoping: `?site=` narrows the open repairs to some of the caller's sites (repeat it for several)."""
+    ours = make_repair()
+    both = make_user(Role.AGENT, sites=[site, other_site], departments=[service_center], username="both_sites")
+    assert set(_listed(both)) == {ours.work_order_id, foreign_repair.work_order_id}
+    assert _listed(both, site=site.id) == [ours.work_order_id]
+    assert _listed(both, site=other_site.id) == [foreign_repair.work_order_id]
+    assert set(_listed(both, site=[site.id, other_site.id])) == {ours.work_order_id, foreign_repair.work_order_id}
+
+
+def test_list_filtered_by_a_site_outside_the_callers_scope_is_empty(
+    make_repair, foreign_repair, agent, outsider, technician, security_dept
+):
+    """Site scoping (SEC-02): another site's id gives no rows, never that site's repairs; and the filter never
+    widens the department scope of a technician."""
+    ours = make_repair()
+    make_repair(department_id=security_dept.id)
+    assert _listed(agent, site=foreign_repair.site_id) == []
+    assert _listed(outsider, site=ours.site_id) == []
+    assert _listed(technician, site=[ours.site_id, foreign_repair.site_id]) == [ours.work_order_id]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "1,2", "", str(10**30)])
+def test_list_with_a_bad_site_is_a_structured_400_naming_the_field(make_repair, agent, value):
+    """Bad input answers {code, message, fields} like the work-order list, never a 500 or an unfiltered list."""
+    make_repair()
+    response = client_for(agent).get("/api/v1/repairs/", {"site": value})
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "invalid_input" and body["message"]
+    assert any(key == "site" or key.startswith("site.") for key in body["fields"])
