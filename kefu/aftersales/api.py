@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from kefu.core.api import KefuAPIView, error_responses
+from kefu.core.api import KefuAPIView, SiteFilterSerializer, error_responses
 from kefu.core.errors import CoreError, invalid, not_found
 
 from . import return_services as R
@@ -26,12 +26,12 @@ def _case(actor, pk) -> Response:
 class RuleListView(KefuAPIView):
     @extend_schema(
         tags=TAGS,
-        parameters=[z.RuleListQuerySerializer],
+        parameters=[SiteFilterSerializer],
         responses={200: z.RuleSerializer(many=True), **error_responses(400, 401)},
     )
     def get(self, request):
         """Warranty rules of the caller's sites, or of some of them (`site`)."""
-        params = z.RuleListQuerySerializer(data=request.query_params)
+        params = SiteFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         rules = selectors.rules_for(request.user, site_ids=params.validated_data.get("site"))
         return Response(z.RuleSerializer(rules, many=True).data)

@@ -82,12 +82,6 @@ class RuleInputSerializer(serializers.Serializer):
         return data
 
 
-class RuleListQuerySerializer(serializers.Serializer):
-    site = serializers.ListField(
-        child=id_field(), required=False, help_text="Only these sites (repeat for several); not yours: no rows."
-    )
-
-
 class CaseCreateSerializer(serializers.Serializer):
     site = id_field()
     rule = id_field()

@@ -11,7 +11,7 @@ from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from kefu.core.api import KefuAPIView, error_responses
+from kefu.core.api import KefuAPIView, SiteFilterSerializer, error_responses
 
 from . import serializers as s
 from . import services, solution_services, task_services
@@ -30,13 +30,13 @@ class ComplaintListView(KefuAPIView):
     @extend_schema(
         tags=TAGS,
         operation_id="v1_complaints_list",
-        parameters=[s.ComplaintListQuerySerializer],
+        parameters=[SiteFilterSerializer],
         responses={200: OpenApiTypes.OBJECT, **error_responses(400, 401)},
     )
     def get(self, request):
         """The latest complaints the caller may see, optionally of some sites (the ledger page has the full filters
         and the export)."""
-        params = s.ComplaintListQuerySerializer(data=request.query_params)
+        params = SiteFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         rows = latest_complaints_for(request.user, site_ids=params.validated_data.get("site"))
         return Response(

@@ -120,12 +120,6 @@ class TaskFileSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class ComplaintListQuerySerializer(serializers.Serializer):
-    site = serializers.ListField(
-        child=id_field(), required=False, help_text="Only these sites (repeat for several); not yours: no rows."
-    )
-
-
 # --- representations (plain dicts: the case file is read once by the selector) -------------------------------------
 
 

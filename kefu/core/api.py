@@ -136,6 +136,17 @@ def id_field(**kw) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kw)
 
 
+def ids_field(**kw) -> serializers.ListField:
+    """A repeated query parameter of ids (`?site=1&site=2`), optional."""
+    return serializers.ListField(child=id_field(), required=False, **kw)
+
+
+class SiteFilterSerializer(serializers.Serializer):
+    """`?site=` of a list scoped by the caller's sites: narrows it, never widens it."""
+
+    site = ids_field(help_text="Only these sites (repeat for several); not yours: no rows.")
+
+
 def line_field(max_length: int, **kw) -> serializers.CharField:
     """A single-line text (name, subject): no control characters, no HTML tags."""
     return serializers.CharField(max_length=max_length, validators=[single_line], **kw)

@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from kefu.accounts.selectors import get_site_for
-from kefu.core.api import IDEMPOTENCY_PARAMETER, KefuAPIView, error_responses, idempotent_create
+from kefu.core.api import IDEMPOTENCY_PARAMETER, KefuAPIView, SiteFilterSerializer, error_responses, idempotent_create
 from kefu.tickets.serializers import AttachmentSerializer
 
 from . import fieldwork, selectors, services
@@ -26,7 +26,6 @@ from .serializers import (
     PartSerializer,
     PhotoInputSerializer,
     RepairCreateSerializer,
-    RepairListQuerySerializer,
     RepairSheetSerializer,
     WorkInputSerializer,
 )
@@ -41,13 +40,13 @@ def _sheet_response(actor, pk, code=status.HTTP_200_OK) -> Response:
 class RepairListView(KefuAPIView):
     @extend_schema(
         tags=TAGS,
-        parameters=[RepairListQuerySerializer],
+        parameters=[SiteFilterSerializer],
         responses={200: RepairSheetSerializer(many=True), **error_responses(400, 401)},
     )
     def get(self, request):
         """Open repairs of the caller's departments (all of the caller's sites for desk roles), urgent first;
         `site` narrows it to some of the caller's sites."""
-        params = RepairListQuerySerializer(data=request.query_params)
+        params = SiteFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         rows = selectors.open_repairs_for(request.user, site_ids=params.validated_data.get("site"))
         return Response(RepairSheetSerializer(rows, many=True).data)

@@ -153,12 +153,6 @@ class ConfirmInputSerializer(serializers.Serializer):
     signature = serializers.FileField(required=False, allow_null=True, default=None, help_text="PNG, optional.")
 
 
-class RepairListQuerySerializer(serializers.Serializer):
-    site = serializers.ListField(
-        child=id_field(), required=False, help_text="Only these sites (repeat for several); not yours: no rows."
-    )
-
-
 class HandoverQuerySerializer(serializers.Serializer):
     site = id_field()
     since = serializers.DateTimeField()

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from kefu.accounts.api import DepartmentRefSerializer, ShopRefSerializer, SiteRefSerializer, StaffRefSerializer
-from kefu.core.api import InputSerializer, bool_field, id_field, line_field, text_field
+from kefu.core.api import InputSerializer, bool_field, id_field, ids_field, line_field, text_field
 from kefu.core.choices import choice_maps
 from kefu.customers.api import CustomerRefSerializer
 
@@ -325,20 +325,16 @@ WorkOrderPage = inline_serializer(
 # --- input ---------------------------------------------------------------------------------------------------
 
 
-def _ids(**kw):
-    return serializers.ListField(child=id_field(), required=False, **kw)
-
-
 class QueueQuerySerializer(InputSerializer):
     scope = serializers.ChoiceField(choices=SCOPES, default="team", help_text="mine, team or department.")
     status = serializers.ListField(child=serializers.ChoiceField(choices=Status.choices), required=False)
     type = serializers.ListField(child=serializers.ChoiceField(choices=WorkOrderType.choices), required=False)
     channel = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices), required=False)
     priority = serializers.ListField(child=serializers.ChoiceField(choices=Priority.choices), required=False)
-    site = _ids()
-    department = _ids()
-    assignee = _ids()
-    customer = _ids()
+    site = ids_field()
+    department = ids_field()
+    assignee = ids_field()
+    customer = ids_field()
     sla_state = serializers.ListField(
         child=serializers.ChoiceField(choices=[(s, s) for s in SLA_STATES]),
         required=False,
